@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make            build extnet.ko (against Debian's 6.1 headers) and the tool
+# make demo       the two-site story in QEMU
+# make check      every test; closes with "N passed, N failed"
+#
+# Both install what they need from Debian's archive on first use.
+
+KVER ?= 6.1.0-56-amd64
+KDIR ?= /usr/src/linux-headers-$(KVER)
+CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-6.1/scripts/checkpatch.pl) \
+	$(wildcard $(EXTNET_CACHE)/linux-source-6.1/scripts/checkpatch.pl))
+
+export KVER
+
+.PHONY: all module tool deps demo check clean lint
+
+all: module tool
+
+deps:
+	bash selftests/qemu/setup.sh
+
+module:
+	@test -d $(KDIR) || bash selftests/qemu/setup.sh
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1
+
+tool:
+	@pkg-config --exists libmnl || bash selftests/qemu/setup.sh
+	$(MAKE) -C tools
+
+demo: deps all
+	bash selftests/demo.sh
+
+check: deps all
+	bash selftests/run_all.sh
+
+# Kernel style and static checks (not part of check: they need the kernel
+# source for checkpatch, see Documentation/).
+lint:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2
+	perl $(CHECKPATCH) --strict --no-tree --terse -f kmod/*.c kmod/*.h uapi/linux/extnet.h
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools clean

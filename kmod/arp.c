@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Proxy ARP (RFC 826, RFC 1027) for mapped addresses, and ARP probes
+ * (RFC 5227 §2.1.1) to find local hosts.
+ *
+ * ARP never crosses the tunnel: requests for mapped addresses are answered
+ * here, replies to our probes are consumed here, the rest is dropped.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <net/arp.h>
+
+#include "device.h"
+#include "datapath.h"
+
+/* The IPv4-over-Ethernet ARP packet (RFC 826). */
+struct arp_eth_ip4 {
+	struct arphdr hdr;
+	u8 sha[ETH_ALEN];
+	__be32 sip;
+	u8 tha[ETH_ALEN];
+	__be32 tip;
+} __packed;
+
+/* Sends a frame we built into the local segment, as if it came from the
+ * remote side of the device.
+ */
+static void inject(struct extnet_dev *priv, struct sk_buff *skb)
+{
+	skb->protocol = eth_type_trans(skb, priv->dev);
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	if (netif_rx(skb) == NET_RX_DROP)
+		dev_core_stats_rx_dropped_inc(priv->dev);
+}
+
+static void reply(struct extnet_dev *priv, const struct arp_eth_ip4 *req,
+		  const struct extnet_entry *entry)
+{
+	const u8 *mac = entry->has_lladdr ? entry->lladdr : priv->dev->dev_addr;
+	struct sk_buff *skb;
+
+	skb = arp_create(ARPOP_REPLY, ETH_P_ARP, req->sip, priv->dev, req->tip,
+			 req->sha, mac, req->sha);
+	if (!skb)
+		return;
+	inject(priv, skb);
+	extnet_count(priv, EXTNET_STATS_A_ARP_REPLIES);
+}
+
+/**
+ * extnet_arp_xmit() - handle an ARP frame from the local segment
+ * @priv: the device
+ * @skb: the frame, skb->data at its Ethernet header
+ *
+ * Learns the sender. Answers a request (or an RFC 5227 probe) whose target
+ * is mapped with a reply giving the entry's lladdr or the device's MAC.
+ * A reply to the device (to one of our probes) is consumed. The rest is
+ * dropped and counted; a sender claiming a mapped address is a conflict.
+ *
+ * Context: softirq or BH disabled, rcu_read_lock() held. Consumes @skb.
+ */
+void extnet_arp_xmit(struct extnet_dev *priv, struct sk_buff *skb)
+{
+	const struct arp_eth_ip4 *arp;
+	const struct ethhdr *eth;
+	struct extnet_entry *entry;
+	enum extnet_stats_attr why;
+
+	if (!pskb_may_pull(skb, ETH_HLEN + sizeof(*arp))) {
+		why = EXTNET_STATS_A_TX_DROP_MALFORMED;
+		goto drop;
+	}
+	eth = eth_hdr(skb);
+	arp = (const struct arp_eth_ip4 *)(skb->data + ETH_HLEN);
+	if (arp->hdr.ar_hrd != htons(ARPHRD_ETHER) ||
+	    arp->hdr.ar_pro != htons(ETH_P_IP) ||
+	    arp->hdr.ar_hln != ETH_ALEN || arp->hdr.ar_pln != 4 ||
+	    !is_valid_ether_addr(arp->sha)) {
+		why = EXTNET_STATS_A_TX_DROP_MALFORMED;
+		goto drop;
+	}
+
+	if (arp->sip) {
+		if (extnet_table_lookup4(&priv->table, arp->sip)) {
+			why = EXTNET_STATS_A_TX_DROP_CONFLICT;
+			goto drop;
+		}
+		extnet_neigh_learn4(priv, arp->sip, arp->sha);
+	}
+
+	switch (arp->hdr.ar_op) {
+	case htons(ARPOP_REQUEST):
+		if (arp->sip == arp->tip) {
+			why = EXTNET_STATS_A_TX_DROP_ARP_OTHER; /* gratuitous */
+			goto drop;
+		}
+		entry = extnet_table_lookup4(&priv->table, arp->tip);
+		if (!entry) {
+			why = EXTNET_STATS_A_TX_DROP_ARP_UNMAPPED;
+			goto drop;
+		}
+		reply(priv, arp, entry);
+		consume_skb(skb);
+		return;
+	case htons(ARPOP_REPLY):
+		/* Answers to our probes: learned above, nothing to forward. */
+		if (ether_addr_equal(eth->h_dest, priv->dev->dev_addr) &&
+		    arp->sip) {
+			consume_skb(skb);
+			return;
+		}
+		fallthrough;
+	default:
+		why = EXTNET_STATS_A_TX_DROP_ARP_OTHER;
+	}
+drop:
+	extnet_count(priv, why);
+	dev_core_stats_tx_dropped_inc(priv->dev);
+	kfree_skb(skb);
+}
+
+/**
+ * extnet_arp_probe() - ask the local segment who has an address
+ * @priv: the device
+ * @tip: the address, network order
+ *
+ * Broadcasts an ARP request from the device's MAC with the configured
+ * probe source as sender address (0.0.0.0 by default: an RFC 5227 probe,
+ * which no host caches). The answer reaches extnet_arp_xmit().
+ *
+ * Context: any (uses netif_rx()).
+ */
+void extnet_arp_probe(struct extnet_dev *priv, __be32 tip)
+{
+	struct net_device *dev = priv->dev;
+	struct sk_buff *skb;
+
+	skb = arp_create(ARPOP_REQUEST, ETH_P_ARP, tip, dev,
+			 READ_ONCE(priv->cfg.probe_src4), NULL, dev->dev_addr,
+			 NULL);
+	if (!skb)
+		return;
+	inject(priv, skb);
+	extnet_count(priv, EXTNET_STATS_A_PROBES);
+}

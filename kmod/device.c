@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The extnet net_device: netdev and rtnl_link ops, per-netns state.
+ *
+ * The device is an Ethernet port of the local segment (usually a bridge
+ * port). What the segment sends into it goes out through the transmit path
+ * (tx.c); what arrives from the tunnel comes out of it (rx.c).
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <net/rtnetlink.h>
+#include <net/vxlan.h>
+#include <net/netns/generic.h>
+
+#include "device.h"
+#include "socket.h"
+#include "datapath.h"
+
+unsigned int extnet_net_id __read_mostly;
+
+/**
+ * extnet_counters_read() - sum the per-CPU counters of a device
+ * @priv: the device
+ * @sum: EXTNET_COUNTERS values, indexed from EXTNET_STATS_A_FIRST
+ *
+ * Adds the socket-level drops (unknown VNI, malformed header) of the socket
+ * the device is bound to.
+ *
+ * Context: any; takes rcu_read_lock().
+ */
+void extnet_counters_read(struct extnet_dev *priv, u64 *sum)
+{
+	struct extnet_sock *es;
+	unsigned int start, i;
+	int cpu;
+
+	memset(sum, 0, sizeof(u64) * EXTNET_COUNTERS);
+	for_each_possible_cpu(cpu) {
+		const struct extnet_counters *c = per_cpu_ptr(priv->counters, cpu);
+		u64 v[EXTNET_COUNTERS];
+
+		do {
+			start = u64_stats_fetch_begin(&c->syncp);
+			for (i = 0; i < EXTNET_COUNTERS; i++)
+				v[i] = u64_stats_read(&c->c[i]);
+		} while (u64_stats_fetch_retry(&c->syncp, start));
+		for (i = 0; i < EXTNET_COUNTERS; i++)
+			sum[i] += v[i];
+	}
+
+	rcu_read_lock();
+	es = rcu_dereference(priv->sock);
+	if (es) {
+		sum[EXTNET_STATS_A_RX_DROP_UNKNOWN_VNI - EXTNET_STATS_A_FIRST] +=
+			atomic_long_read(&es->rx_unknown_vni);
+		sum[EXTNET_STATS_A_RX_DROP_MALFORMED - EXTNET_STATS_A_FIRST] +=
+			atomic_long_read(&es->rx_malformed);
+	}
+	rcu_read_unlock();
+}
+
+static int extnet_open(struct net_device *dev)
+{
+	struct extnet_dev *priv = netdev_priv(dev);
+
+	/* Up but without a VNI, the device answers nothing and sends
+	 * nothing; setting the VNI later binds it.
+	 */
+	if (priv->cfg.vni == EXTNET_VNI_UNSET)
+		return 0;
+	return extnet_socket_bind(priv, priv->cfg.vni, priv->cfg.port, NULL);
+}
+
+static int extnet_stop(struct net_device *dev)
+{
+	extnet_socket_unbind(netdev_priv(dev));
+	return 0;
+}
+
+/**
+ * extnet_device_reconfigure() - apply new device parameters
+ * @priv: the device
+ * @cfg: the complete new parameters
+ * @extack: error report
+ *
+ * A running device is re-bound to the socket of the new port and VNI first,
+ * so that a failure leaves everything as it was.
+ *
+ * Context: RTNL held.
+ * Return: 0 or the error of extnet_socket_bind().
+ */
+int extnet_device_reconfigure(struct extnet_dev *priv,
+			      const struct extnet_cfg *cfg,
+			      struct netlink_ext_ack *extack)
+{
+	struct extnet_cfg *old = &priv->cfg;
+	int ret;
+
+	ASSERT_RTNL();
+	if (netif_running(priv->dev) && cfg->vni != EXTNET_VNI_UNSET &&
+	    (cfg->vni != old->vni || cfg->port != old->port ||
+	     !rtnl_dereference(priv->sock))) {
+		ret = extnet_socket_bind(priv, cfg->vni, cfg->port, extack);
+		if (ret)
+			return ret;
+	}
+	WRITE_ONCE(old->vni, cfg->vni);
+	WRITE_ONCE(old->local4, cfg->local4);
+	WRITE_ONCE(old->probe_src4, cfg->probe_src4);
+	WRITE_ONCE(old->port, cfg->port);
+	WRITE_ONCE(old->ttl, cfg->ttl);
+	WRITE_ONCE(old->ageing, cfg->ageing);
+	return 0;
+}
+
+/**
+ * extnet_device_get() - find an extnet device named in a request
+ * @net: the requester's network namespace
+ * @ifindex: EXTNET_A_IFINDEX attribute or NULL
+ * @ifname: EXTNET_A_IFNAME attribute or NULL
+ * @extack: error report, naming the offending attribute
+ *
+ * Context: process context.
+ * Return: the device with a reference held (drop it with
+ * extnet_device_put()), or ERR_PTR(-EINVAL) (neither attribute, or they
+ * disagree), ERR_PTR(-ENODEV) (no such device), ERR_PTR(-EOPNOTSUPP) (not
+ * an extnet device).
+ */
+struct extnet_dev *extnet_device_get(struct net *net, struct nlattr *ifindex,
+				     struct nlattr *ifname,
+				     struct netlink_ext_ack *extack)
+{
+	struct net_device *dev = NULL;
+	char name[IFNAMSIZ];
+
+	if (ifindex) {
+		dev = dev_get_by_index(net, nla_get_u32(ifindex));
+		if (!dev) {
+			NL_SET_ERR_MSG_ATTR(extack, ifindex, "No such device");
+			return ERR_PTR(-ENODEV);
+		}
+	}
+	if (ifname) {
+		nla_strscpy(name, ifname, sizeof(name));
+		if (dev && strcmp(dev->name, name)) {
+			NL_SET_ERR_MSG_ATTR(extack, ifname,
+					    "Interface name and index name different devices");
+			dev_put(dev);
+			return ERR_PTR(-EINVAL);
+		}
+		if (!dev)
+			dev = dev_get_by_name(net, name);
+		if (!dev) {
+			NL_SET_ERR_MSG_ATTR(extack, ifname, "No such device");
+			return ERR_PTR(-ENODEV);
+		}
+	}
+	if (!dev) {
+		NL_SET_ERR_MSG(extack, "Missing device (ifindex or ifname)");
+		return ERR_PTR(-EINVAL);
+	}
+	if (dev->rtnl_link_ops != &extnet_link_ops) {
+		NL_SET_ERR_MSG_ATTR(extack, ifindex ?: ifname,
+				    "Device is not an extnet device");
+		dev_put(dev);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return netdev_priv(dev);
+}
+
+/**
+ * extnet_device_put() - drop the reference taken by extnet_device_get()
+ * @priv: the device
+ */
+void extnet_device_put(struct extnet_dev *priv)
+{
+	dev_put(priv->dev);
+}
+
+static int extnet_init(struct net_device *dev)
+{
+	struct extnet_dev *priv = netdev_priv(dev);
+	int ret;
+
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	if (!dev->tstats)
+		return -ENOMEM;
+	priv->counters = netdev_alloc_pcpu_stats(struct extnet_counters);
+	if (!priv->counters) {
+		ret = -ENOMEM;
+		goto err_free_tstats;
+	}
+	ret = gro_cells_init(&priv->gro_cells, dev);
+	if (ret)
+		goto err_free_counters;
+	ret = extnet_table_init(&priv->table);
+	if (ret)
+		goto err_gro_cells;
+	ret = extnet_neigh_init(&priv->neighs);
+	if (ret)
+		goto err_table;
+	pr_debug("%s: Interface created\n", dev->name);
+	return 0;
+
+err_table:
+	extnet_table_destroy(&priv->table);
+err_gro_cells:
+	gro_cells_destroy(&priv->gro_cells);
+err_free_counters:
+	free_percpu(priv->counters);
+err_free_tstats:
+	free_percpu(dev->tstats);
+	return ret;
+}
+
+/* Runs after the device is closed and every packet in flight is done
+ * (unregister_netdevice_many() synchronises the network first).
+ */
+static void extnet_uninit(struct net_device *dev)
+{
+	struct extnet_dev *priv = netdev_priv(dev);
+
+	cancel_delayed_work_sync(&priv->neighs.work);
+	gro_cells_destroy(&priv->gro_cells);
+}
+
+/* Runs when the last reference is gone: netlink requests that held one
+ * may have used the tables until then.
+ */
+static void extnet_destructor(struct net_device *dev)
+{
+	struct extnet_dev *priv = netdev_priv(dev);
+
+	extnet_neigh_destroy(&priv->neighs);
+	extnet_table_destroy(&priv->table);
+	free_percpu(priv->counters);
+	free_percpu(dev->tstats);
+	pr_debug("%s: Interface destroyed\n", dev->name);
+}
+
+static const struct net_device_ops extnet_netdev_ops = {
+	.ndo_init = extnet_init,
+	.ndo_uninit = extnet_uninit,
+	.ndo_open = extnet_open,
+	.ndo_stop = extnet_stop,
+	.ndo_start_xmit = extnet_xmit,
+	.ndo_get_stats64 = dev_get_tstats64,
+	.ndo_set_mac_address = eth_mac_addr,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
+static const struct device_type extnet_type = {
+	.name = "extnet",
+};
+
+static void extnet_setup(struct net_device *dev)
+{
+	struct extnet_dev *priv = netdev_priv(dev);
+	const netdev_features_t features = NETIF_F_SG | NETIF_F_HW_CSUM |
+					   NETIF_F_RXCSUM |
+					   NETIF_F_GSO_SOFTWARE;
+
+	ether_setup(dev);
+	SET_NETDEV_DEVTYPE(dev, &extnet_type);
+	dev->netdev_ops = &extnet_netdev_ops;
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = extnet_destructor;
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_NO_QUEUE;
+	/* The socket binding and the tables belong to the namespace. */
+	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL | features;
+	dev->hw_features |= features;
+	dev->hw_enc_features |= features;
+	dev->needed_headroom = ETH_HLEN + EXTNET_OVERHEAD4;
+	/* Hosts keep MTU 1500 and the bridge drops frames larger than a
+	 * port's MTU, so the device stays at 1500 and an oversized VXLAN
+	 * packet is fragmented by the underlay (the outer header has no DF).
+	 */
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = IP_MAX_MTU - EXTNET_OVERHEAD4;
+	eth_hw_addr_random(dev);
+
+	priv->dev = dev;
+	priv->cfg.vni = EXTNET_VNI_UNSET;
+	priv->cfg.port = htons(EXTNET_DEFAULT_PORT);
+	priv->cfg.ttl = EXTNET_DEFAULT_TTL;
+	priv->cfg.ageing = EXTNET_DEFAULT_AGEING * HZ;
+	INIT_HLIST_NODE(&priv->vni_node);
+}
+
+static int extnet_validate(struct nlattr *tb[], struct nlattr *data[],
+			   struct netlink_ext_ack *extack)
+{
+	if (tb[IFLA_ADDRESS]) {
+		if (nla_len(tb[IFLA_ADDRESS]) != ETH_ALEN) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+					    "MAC address must be 6 bytes");
+			return -EINVAL;
+		}
+		if (!is_valid_ether_addr(nla_data(tb[IFLA_ADDRESS]))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+					    "MAC address must be unicast and not zero");
+			return -EADDRNOTAVAIL;
+		}
+	}
+	return 0;
+}
+
+struct rtnl_link_ops extnet_link_ops __read_mostly = {
+	.kind = "extnet",
+	.priv_size = sizeof(struct extnet_dev),
+	.setup = extnet_setup,
+	.validate = extnet_validate,
+};
+
+static int __net_init extnet_net_init(struct net *net)
+{
+	struct extnet_net *en = net_generic(net, extnet_net_id);
+
+	INIT_LIST_HEAD(&en->socks);
+	return 0;
+}
+
+/* Our pernet exit runs before the core's, which would delete the devices:
+ * delete them here so that their sockets close while the namespace still
+ * works.
+ */
+static void __net_exit extnet_net_exit_batch(struct list_head *net_list)
+{
+	struct net_device *dev, *tmp;
+	struct net *net;
+	LIST_HEAD(kill);
+
+	rtnl_lock();
+	list_for_each_entry(net, net_list, exit_list)
+		for_each_netdev_safe(net, dev, tmp)
+			if (dev->rtnl_link_ops == &extnet_link_ops)
+				unregister_netdevice_queue(dev, &kill);
+	unregister_netdevice_many(&kill);
+	rtnl_unlock();
+
+	list_for_each_entry(net, net_list, exit_list)
+		WARN_ON_ONCE(!list_empty(&((struct extnet_net *)
+					   net_generic(net, extnet_net_id))->socks));
+}
+
+static struct pernet_operations extnet_net_ops = {
+	.init = extnet_net_init,
+	.exit_batch = extnet_net_exit_batch,
+	.id = &extnet_net_id,
+	.size = sizeof(struct extnet_net),
+};
+
+/**
+ * extnet_device_init() - register the pernet state and the link kind
+ *
+ * Return: 0 or a negative error from registration.
+ */
+int extnet_device_init(void)
+{
+	int ret;
+
+	ret = register_pernet_device(&extnet_net_ops);
+	if (ret)
+		return ret;
+	ret = rtnl_link_register(&extnet_link_ops);
+	if (ret)
+		unregister_pernet_device(&extnet_net_ops);
+	return ret;
+}
+
+/**
+ * extnet_device_uninit() - delete every extnet device and unregister
+ *
+ * Context: module exit.
+ */
+void extnet_device_uninit(void)
+{
+	rtnl_link_unregister(&extnet_link_ops);
+	unregister_pernet_device(&extnet_net_ops);
+}

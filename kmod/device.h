@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The extnet network device: its private state and the per-netns lists.
+ */
+#ifndef _EXTNET_DEVICE_H
+#define _EXTNET_DEVICE_H
+
+#include <linux/netdevice.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/ip.h>
+#include <net/gro_cells.h>
+#include <net/vxlan.h>
+#include <uapi/linux/extnet.h>
+
+#include "table.h"
+#include "neigh.h"
+
+struct extnet_sock;
+
+#define EXTNET_VNI_UNSET U32_MAX
+/* What VXLAN over IPv4 adds to an inner IP packet: outer IPv4, UDP and
+ * VXLAN headers and the inner Ethernet header (50 bytes).
+ */
+#define EXTNET_OVERHEAD4 (sizeof(struct iphdr) + VXLAN_HLEN + ETH_HLEN)
+#define EXTNET_COUNTERS (EXTNET_STATS_A_MAX - EXTNET_STATS_A_FIRST + 1)
+
+/**
+ * struct extnet_counters - per-CPU event and drop counters of a device
+ * @syncp: reader/writer synchronisation for 32-bit hosts
+ * @c: one counter per enum extnet_stats_attr, from EXTNET_STATS_A_FIRST
+ */
+struct extnet_counters {
+	struct u64_stats_sync syncp;
+	u64_stats_t c[EXTNET_COUNTERS];
+};
+
+/**
+ * struct extnet_cfg - device parameters (see enum extnet_attr)
+ * @vni: VXLAN network identifier, host order, or EXTNET_VNI_UNSET
+ * @local4: local VTEP address, network order, 0 if unset
+ * @probe_src4: sender address of ARP probes, network order
+ * @port: UDP port, network order
+ * @ttl: outer IPv4 TTL
+ * @ageing: neighbour ageing time, jiffies
+ *
+ * Written under RTNL with WRITE_ONCE; the data path reads single fields
+ * with READ_ONCE and tolerates seeing a change half-way.
+ */
+struct extnet_cfg {
+	u32 vni;
+	__be32 local4;
+	__be32 probe_src4;
+	__be16 port;
+	u8 ttl;
+	unsigned long ageing;
+};
+
+/**
+ * struct extnet_dev - private state of an extnet device
+ * @dev: the net_device
+ * @cfg: parameters
+ * @sock: UDP socket the device is bound to while up and configured;
+ *	written under RTNL, read under RCU
+ * @vni_node: entry in @sock's VNI hash
+ * @table: mapping entries (remote address -> VTEP)
+ * @neighs: learned local neighbours
+ * @gro_cells: NAPI contexts delivering decapsulated frames
+ * @counters: per-CPU counters, enum extnet_stats_attr
+ */
+struct extnet_dev {
+	struct net_device *dev;
+	struct extnet_cfg cfg;
+	struct extnet_sock __rcu *sock;
+	struct hlist_node vni_node;
+	struct extnet_table table;
+	struct extnet_neigh_table neighs;
+	struct gro_cells gro_cells;
+	struct extnet_counters __percpu *counters;
+};
+
+/**
+ * struct extnet_net - per network namespace state
+ * @socks: UDP tunnel sockets of the namespace, under RTNL
+ */
+struct extnet_net {
+	struct list_head socks;
+};
+
+extern unsigned int extnet_net_id;
+extern struct rtnl_link_ops extnet_link_ops;
+
+/**
+ * extnet_count() - count one event of a device
+ * @priv: the device
+ * @attr: enum extnet_stats_attr naming the counter
+ *
+ * Context: any; lockless (per-CPU counter).
+ */
+static inline void extnet_count(struct extnet_dev *priv,
+				enum extnet_stats_attr attr)
+{
+	struct extnet_counters *c = get_cpu_ptr(priv->counters);
+
+	u64_stats_update_begin(&c->syncp);
+	u64_stats_inc(&c->c[attr - EXTNET_STATS_A_FIRST]);
+	u64_stats_update_end(&c->syncp);
+	put_cpu_ptr(priv->counters);
+}
+
+void extnet_counters_read(struct extnet_dev *priv, u64 *sum);
+struct extnet_dev *extnet_device_get(struct net *net, struct nlattr *ifindex,
+				     struct nlattr *ifname,
+				     struct netlink_ext_ack *extack);
+void extnet_device_put(struct extnet_dev *priv);
+int extnet_device_reconfigure(struct extnet_dev *priv,
+			      const struct extnet_cfg *cfg,
+			      struct netlink_ext_ack *extack);
+int extnet_device_init(void);
+void extnet_device_uninit(void);
+
+#endif /* _EXTNET_DEVICE_H */

@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Learned local neighbours.
+ *
+ * Decapsulated frames need the MAC of their local destination host. The
+ * transmit path learns (address, MAC) from every frame a local host sends
+ * (ARP sender fields, IPv4 source); on a miss the receive path holds a few
+ * packets, probes the segment with ARP (RFC 5227 style, sender 0.0.0.0 by
+ * default) and sends them once the host answers. Entries age out when a
+ * host is silent for the ageing time.
+ *
+ * Readers are lockless (RCU). Writers take the table's spinlock; they run
+ * in softirq (learning, probing) and in the per-device work (retries,
+ * ageing). A MAC change replaces the entry, so a reachable entry's MAC
+ * never changes under a reader.
+ */
+#include <linux/rhashtable.h>
+#include <linux/etherdevice.h>
+#include <linux/slab.h>
+#include <net/ipv6.h>
+
+#include "device.h"
+#include "datapath.h"
+
+static const struct rhashtable_params neigh_params = {
+	.head_offset = offsetof(struct extnet_neigh, node),
+	.key_offset = offsetof(struct extnet_neigh, addr),
+	.key_len = sizeof(struct in6_addr),
+	.max_size = EXTNET_NEIGH_MAX,
+	.automatic_shrinking = true,
+};
+
+static struct extnet_dev *nt_to_priv(struct extnet_neigh_table *nt)
+{
+	return container_of(nt, struct extnet_dev, neighs);
+}
+
+static struct extnet_neigh *neigh_alloc(const struct in6_addr *addr,
+					const u8 *mac)
+{
+	struct extnet_neigh *n = kzalloc(sizeof(*n), GFP_ATOMIC);
+
+	if (!n)
+		return NULL;
+	n->addr = *addr;
+	skb_queue_head_init(&n->queue);
+	n->updated = jiffies;
+	if (mac) {
+		ether_addr_copy(n->lladdr, mac);
+		n->state = EXTNET_NEIGH_REACHABLE;
+	} else {
+		n->state = EXTNET_NEIGH_INCOMPLETE;
+	}
+	return n;
+}
+
+static void neigh_free_rcu(struct rcu_head *rcu)
+{
+	kfree(container_of(rcu, struct extnet_neigh, rcu));
+}
+
+static void kick_work(struct extnet_neigh_table *nt)
+{
+	if (!delayed_work_pending(&nt->work))
+		queue_delayed_work(system_power_efficient_wq, &nt->work, HZ);
+}
+
+/* Marks @n dead and hands back the packets it held. */
+static void neigh_kill(struct extnet_neigh_table *nt, struct extnet_neigh *n,
+		       struct sk_buff_head *held)
+{
+	spin_lock(&n->queue.lock);
+	if (n->state == EXTNET_NEIGH_INCOMPLETE)
+		atomic_dec(&nt->incomplete);
+	WRITE_ONCE(n->state, EXTNET_NEIGH_DEAD);
+	skb_queue_splice_init(&n->queue, held);
+	spin_unlock(&n->queue.lock);
+}
+
+/* Unlinks @n; caller holds nt->lock. */
+static void neigh_unlink(struct extnet_neigh_table *nt, struct extnet_neigh *n,
+			 struct sk_buff_head *held)
+{
+	lockdep_assert_held(&nt->lock);
+	rhashtable_remove_fast(&nt->ht, &n->node, neigh_params);
+	neigh_kill(nt, n, held);
+	call_rcu(&n->rcu, neigh_free_rcu);
+}
+
+static void drop_held(struct extnet_dev *priv, struct sk_buff_head *held)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(held))) {
+		extnet_count(priv, EXTNET_STATS_A_RX_DROP_PROBE_FAILED);
+		kfree_skb(skb);
+	}
+}
+
+/* Completes an INCOMPLETE entry: publishes the MAC, then sends what it
+ * held. Returns false if the entry was not INCOMPLETE any more.
+ */
+static bool neigh_complete(struct extnet_dev *priv, struct extnet_neigh *n,
+			   const u8 *mac)
+{
+	struct sk_buff_head held;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&held);
+	spin_lock(&n->queue.lock);
+	if (n->state != EXTNET_NEIGH_INCOMPLETE) {
+		spin_unlock(&n->queue.lock);
+		return false;
+	}
+	ether_addr_copy(n->lladdr, mac);
+	WRITE_ONCE(n->updated, jiffies);
+	/* Pairs with smp_load_acquire() in readers: lladdr before state. */
+	smp_store_release(&n->state, EXTNET_NEIGH_REACHABLE);
+	atomic_dec(&priv->neighs.incomplete);
+	skb_queue_splice_init(&n->queue, &held);
+	spin_unlock(&n->queue.lock);
+
+	while ((skb = __skb_dequeue(&held)))
+		extnet_rx_deliver(priv, skb, mac);
+	return true;
+}
+
+static void learn_slow(struct extnet_dev *priv, const struct in6_addr *key,
+		       const u8 *mac)
+{
+	struct extnet_neigh_table *nt = &priv->neighs;
+	struct extnet_neigh *old, *n;
+	struct sk_buff_head held;
+
+	spin_lock_bh(&nt->lock);
+	old = rhashtable_lookup_fast(&nt->ht, key, neigh_params);
+	if (old && neigh_complete(priv, old, mac))
+		goto out_learned;
+	if (old && ether_addr_equal(old->lladdr, mac)) {
+		WRITE_ONCE(old->updated, jiffies);
+		goto out_unlock;
+	}
+
+	n = neigh_alloc(key, mac);
+	if (!n)
+		goto out_full;
+	if (old) {
+		__skb_queue_head_init(&held);
+		if (rhashtable_replace_fast(&nt->ht, &old->node, &n->node,
+					    neigh_params)) {
+			kfree(n);
+			goto out_full;
+		}
+		neigh_kill(nt, old, &held);
+		call_rcu(&old->rcu, neigh_free_rcu);
+		/* A reachable entry holds nothing. */
+		WARN_ON_ONCE(!skb_queue_empty(&held));
+	} else if (rhashtable_insert_fast(&nt->ht, &n->node, neigh_params)) {
+		kfree(n);
+		goto out_full;
+	}
+	kick_work(nt);
+out_learned:
+	spin_unlock_bh(&nt->lock);
+	extnet_count(priv, EXTNET_STATS_A_NEIGH_LEARNED);
+	return;
+out_full:
+	extnet_count(priv, EXTNET_STATS_A_RX_DROP_NEIGH_FULL);
+out_unlock:
+	spin_unlock_bh(&nt->lock);
+}
+
+/**
+ * extnet_neigh_learn4() - note that a local host has an address and a MAC
+ * @priv: the device
+ * @addr: the host's IPv4 address, network order
+ * @mac: the host's MAC
+ *
+ * Called for every frame from the segment, so the common case, a known
+ * host with the same MAC, only reads the table and refreshes a timestamp
+ * at most once a second. Completes a pending resolution and sends the
+ * packets it held.
+ *
+ * Context: softirq (transmit path), rcu_read_lock() held.
+ */
+void extnet_neigh_learn4(struct extnet_dev *priv, __be32 addr, const u8 *mac)
+{
+	struct extnet_neigh *n;
+	struct in6_addr key;
+
+	if (!is_valid_ether_addr(mac) || ipv4_is_zeronet(addr) ||
+	    ipv4_is_multicast(addr) || ipv4_is_lbcast(addr) ||
+	    ipv4_is_loopback(addr))
+		return;
+
+	ipv6_addr_set_v4mapped(addr, &key);
+	n = rhashtable_lookup(&priv->neighs.ht, &key, neigh_params);
+	if (n && smp_load_acquire(&n->state) == EXTNET_NEIGH_REACHABLE &&
+	    ether_addr_equal(n->lladdr, mac)) {
+		if (time_after(jiffies, READ_ONCE(n->updated) + HZ))
+			WRITE_ONCE(n->updated, jiffies);
+		return;
+	}
+	learn_slow(priv, &key, mac);
+}
+
+/* Creates an INCOMPLETE entry for @key and probes for it. Returns the
+ * entry in the table for @key (maybe another CPU's), or NULL if full.
+ */
+static struct extnet_neigh *neigh_resolve(struct extnet_dev *priv,
+					  const struct in6_addr *key)
+{
+	struct extnet_neigh_table *nt = &priv->neighs;
+	struct extnet_neigh *n, *old;
+
+	if (atomic_read(&nt->incomplete) >= EXTNET_NEIGH_MAX_INCOMPLETE)
+		return NULL;
+	n = neigh_alloc(key, NULL);
+	if (!n)
+		return NULL;
+
+	spin_lock(&nt->lock);
+	old = rhashtable_lookup_get_insert_fast(&nt->ht, &n->node,
+						neigh_params);
+	if (old) {
+		spin_unlock(&nt->lock);
+		kfree(n);
+		return IS_ERR(old) ? NULL : old;
+	}
+	atomic_inc(&nt->incomplete);
+	n->probes = 1;
+	kick_work(nt);
+	spin_unlock(&nt->lock);
+
+	extnet_arp_probe(priv, key->s6_addr32[3]);
+	return n;
+}
+
+/**
+ * extnet_neigh_output4() - send a decapsulated frame to its local host
+ * @priv: the device
+ * @skb: the inner Ethernet frame, skb->data at its MAC header; its
+ *	destination MAC is overwritten
+ * @daddr: its IPv4 destination, network order
+ *
+ * Sends at once if the host's MAC is known. Otherwise holds the frame
+ * (at most EXTNET_NEIGH_QLEN per host) and probes for the host; the frame
+ * is sent when the host answers, or dropped and counted after
+ * EXTNET_NEIGH_PROBES unanswered probes.
+ *
+ * Context: softirq (receive path), rcu_read_lock() held. Consumes @skb.
+ */
+void extnet_neigh_output4(struct extnet_dev *priv, struct sk_buff *skb,
+			  __be32 daddr)
+{
+	struct extnet_neigh *n;
+	struct in6_addr key;
+	u8 state;
+
+	ipv6_addr_set_v4mapped(daddr, &key);
+	n = rhashtable_lookup(&priv->neighs.ht, &key, neigh_params);
+	if (likely(n && smp_load_acquire(&n->state) ==
+		   EXTNET_NEIGH_REACHABLE)) {
+		extnet_rx_deliver(priv, skb, n->lladdr);
+		return;
+	}
+	if (!n)
+		n = neigh_resolve(priv, &key);
+	if (!n) {
+		extnet_count(priv, EXTNET_STATS_A_RX_DROP_NEIGH_FULL);
+		goto drop;
+	}
+
+	spin_lock(&n->queue.lock);
+	state = n->state;
+	if (state == EXTNET_NEIGH_INCOMPLETE &&
+	    skb_queue_len(&n->queue) < EXTNET_NEIGH_QLEN) {
+		__skb_queue_tail(&n->queue, skb);
+		spin_unlock(&n->queue.lock);
+		return;
+	}
+	spin_unlock(&n->queue.lock);
+
+	if (state == EXTNET_NEIGH_REACHABLE) {
+		extnet_rx_deliver(priv, skb, n->lladdr);
+		return;
+	}
+	extnet_count(priv, state == EXTNET_NEIGH_INCOMPLETE ?
+		     EXTNET_STATS_A_RX_DROP_QUEUE_FULL :
+		     EXTNET_STATS_A_RX_DROP_PROBE_FAILED);
+drop:
+	kfree_skb(skb);
+}
+
+/**
+ * extnet_neigh_forget4() - forget a learned neighbour
+ * @priv: the device
+ * @addr: IPv4 address, network order
+ *
+ * Used when the address becomes mapped as remote: it no longer lives here.
+ *
+ * Context: process context.
+ */
+void extnet_neigh_forget4(struct extnet_dev *priv, __be32 addr)
+{
+	struct extnet_neigh_table *nt = &priv->neighs;
+	struct sk_buff_head held;
+	struct extnet_neigh *n;
+	struct in6_addr key;
+
+	__skb_queue_head_init(&held);
+	ipv6_addr_set_v4mapped(addr, &key);
+	spin_lock_bh(&nt->lock);
+	n = rhashtable_lookup_fast(&nt->ht, &key, neigh_params);
+	if (n)
+		neigh_unlink(nt, n, &held);
+	spin_unlock_bh(&nt->lock);
+	drop_held(priv, &held);
+}
+
+static void neigh_work(struct work_struct *work)
+{
+	struct extnet_neigh_table *nt = container_of(to_delayed_work(work),
+						     struct extnet_neigh_table,
+						     work);
+	struct extnet_dev *priv = nt_to_priv(nt);
+	unsigned long ageing = READ_ONCE(priv->cfg.ageing);
+	struct rhashtable_iter iter;
+	struct sk_buff_head held;
+	struct extnet_neigh *n;
+	__be32 probe[16];
+	unsigned int nprobe = 0, i;
+
+	__skb_queue_head_init(&held);
+	rhashtable_walk_enter(&nt->ht, &iter);
+	rhashtable_walk_start(&iter);
+	while ((n = rhashtable_walk_next(&iter))) {
+		unsigned long updated;
+		u8 state;
+
+		if (IS_ERR(n))
+			continue;
+		spin_lock_bh(&nt->lock);
+		state = READ_ONCE(n->state);
+		updated = READ_ONCE(n->updated);
+		if (state == EXTNET_NEIGH_REACHABLE &&
+		    time_after(jiffies, updated + ageing)) {
+			neigh_unlink(nt, n, &held);
+		} else if (state == EXTNET_NEIGH_INCOMPLETE &&
+			   time_after_eq(jiffies, updated + HZ)) {
+			if (n->probes >= EXTNET_NEIGH_PROBES) {
+				neigh_unlink(nt, n, &held);
+			} else if (nprobe < ARRAY_SIZE(probe)) {
+				n->probes++;
+				WRITE_ONCE(n->updated, jiffies);
+				probe[nprobe++] = n->addr.s6_addr32[3];
+			}
+		}
+		spin_unlock_bh(&nt->lock);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+
+	drop_held(priv, &held);
+	for (i = 0; i < nprobe; i++)
+		extnet_arp_probe(priv, probe[i]);
+	if (atomic_read(&nt->ht.nelems))
+		queue_delayed_work(system_power_efficient_wq, &nt->work, HZ);
+}
+
+/**
+ * extnet_neigh_count() - number of learned neighbours
+ * @nt: the table
+ *
+ * Context: any.
+ * Return: the number of entries, complete or not.
+ */
+unsigned int extnet_neigh_count(struct extnet_neigh_table *nt)
+{
+	return atomic_read(&nt->ht.nelems);
+}
+
+/**
+ * extnet_neigh_init() - initialise an empty neighbour table
+ * @nt: the table
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int extnet_neigh_init(struct extnet_neigh_table *nt)
+{
+	spin_lock_init(&nt->lock);
+	atomic_set(&nt->incomplete, 0);
+	INIT_DELAYED_WORK(&nt->work, neigh_work);
+	return rhashtable_init(&nt->ht, &neigh_params);
+}
+
+static void neigh_free(void *ptr, void *arg)
+{
+	struct extnet_neigh *n = ptr;
+
+	skb_queue_purge(&n->queue);
+	kfree(n);
+}
+
+/**
+ * extnet_neigh_destroy() - stop the work and free every entry
+ * @nt: the table
+ *
+ * Context: process context; the device no longer sends or receives.
+ */
+void extnet_neigh_destroy(struct extnet_neigh_table *nt)
+{
+	cancel_delayed_work_sync(&nt->work);
+	rhashtable_free_and_destroy(&nt->ht, neigh_free, NULL);
+}

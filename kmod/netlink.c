@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "extnet": configuration and dumps.
+ * uapi/linux/extnet.h documents every command and attribute.
+ */
+#include <linux/etherdevice.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/ipv6.h>
+#include <uapi/linux/extnet.h>
+
+#include "device.h"
+#include "netlink.h"
+
+static struct genl_family extnet_genl_family;
+
+static struct netlink_range_validation vni_range = {
+	.min = 0,
+	.max = 0xffffff,
+};
+
+static struct netlink_range_validation ageing_range = {
+	.min = 10,
+	.max = 1000000,
+};
+
+static const struct nla_policy map_policy[EXTNET_MAP_A_MAX + 1] = {
+	[EXTNET_MAP_A_ADDR4] = { .type = NLA_BE32 },
+	[EXTNET_MAP_A_REMOTE4] = { .type = NLA_BE32 },
+	[EXTNET_MAP_A_LLADDR] = NLA_POLICY_ETH_ADDR,
+	[EXTNET_MAP_A_TX_PACKETS] = { .type = NLA_REJECT },
+	[EXTNET_MAP_A_TX_BYTES] = { .type = NLA_REJECT },
+	[EXTNET_MAP_A_RX_PACKETS] = { .type = NLA_REJECT },
+	[EXTNET_MAP_A_RX_BYTES] = { .type = NLA_REJECT },
+	[EXTNET_MAP_A_PAD] = { .type = NLA_REJECT },
+	[EXTNET_MAP_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[EXTNET_MAP_A_REMOTE6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+};
+
+static const struct nla_policy extnet_policy[EXTNET_A_MAX + 1] = {
+	[EXTNET_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[EXTNET_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[EXTNET_A_VNI] = NLA_POLICY_FULL_RANGE(NLA_U32, &vni_range),
+	[EXTNET_A_LOCAL4] = { .type = NLA_BE32 },
+	[EXTNET_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[EXTNET_A_TTL] = NLA_POLICY_MIN(NLA_U8, 1),
+	[EXTNET_A_PROBE_SRC4] = { .type = NLA_BE32 },
+	[EXTNET_A_AGEING] = NLA_POLICY_FULL_RANGE(NLA_U32, &ageing_range),
+	[EXTNET_A_ENTRIES] = { .type = NLA_REJECT },
+	[EXTNET_A_NEIGHS] = { .type = NLA_REJECT },
+	[EXTNET_A_STATS] = { .type = NLA_REJECT },
+	[EXTNET_A_MAP] = NLA_POLICY_NESTED(map_policy),
+	[EXTNET_A_NEIGH] = { .type = NLA_REJECT },
+	[EXTNET_A_PAD] = { .type = NLA_REJECT },
+};
+
+static struct extnet_dev *lookup_device(struct net *net, struct nlattr **attrs,
+				     struct netlink_ext_ack *extack)
+{
+	return extnet_device_get(net, attrs[EXTNET_A_IFINDEX],
+				 attrs[EXTNET_A_IFNAME], extack);
+}
+
+static int put_stats(struct sk_buff *skb, struct extnet_dev *priv)
+{
+	u64 sum[EXTNET_COUNTERS];
+	struct nlattr *nest;
+	unsigned int i;
+
+	extnet_counters_read(priv, sum);
+	nest = nla_nest_start(skb, EXTNET_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < EXTNET_COUNTERS; i++)
+		if (nla_put_u64_64bit(skb, EXTNET_STATS_A_FIRST + i, sum[i],
+				      EXTNET_STATS_A_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int fill_link(struct sk_buff *skb, struct extnet_dev *priv, u32 portid,
+		     u32 seq, int flags)
+{
+	const struct extnet_cfg *cfg = &priv->cfg;
+	u32 vni = READ_ONCE(cfg->vni);
+	__be32 local4 = READ_ONCE(cfg->local4);
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &extnet_genl_family, flags,
+			  EXTNET_CMD_LINK_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, EXTNET_A_IFINDEX, priv->dev->ifindex) ||
+	    nla_put_string(skb, EXTNET_A_IFNAME, priv->dev->name) ||
+	    (vni != EXTNET_VNI_UNSET && nla_put_u32(skb, EXTNET_A_VNI, vni)) ||
+	    (local4 && nla_put_in_addr(skb, EXTNET_A_LOCAL4, local4)) ||
+	    nla_put_u16(skb, EXTNET_A_PORT, ntohs(READ_ONCE(cfg->port))) ||
+	    nla_put_u8(skb, EXTNET_A_TTL, READ_ONCE(cfg->ttl)) ||
+	    nla_put_in_addr(skb, EXTNET_A_PROBE_SRC4,
+			    READ_ONCE(cfg->probe_src4)) ||
+	    nla_put_u32(skb, EXTNET_A_AGEING, READ_ONCE(cfg->ageing) / HZ) ||
+	    nla_put_u32(skb, EXTNET_A_ENTRIES,
+			extnet_table_count(&priv->table)) ||
+	    nla_put_u32(skb, EXTNET_A_NEIGHS,
+			extnet_neigh_count(&priv->neighs)) ||
+	    put_stats(skb, priv)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int link_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct extnet_dev *priv;
+	struct sk_buff *msg;
+	int ret;
+
+	priv = lookup_device(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(priv))
+		return PTR_ERR(priv);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	ret = fill_link(msg, priv, info->snd_portid, info->snd_seq, 0);
+	if (ret) {
+		nlmsg_free(msg);
+		goto out_put;
+	}
+	ret = genlmsg_reply(msg, info);
+out_put:
+	extnet_device_put(priv);
+	return ret;
+}
+
+/* cb->args[0]: ifindex to resume from. */
+static int link_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	struct net_device *dev;
+	int ret = 0;
+
+	rcu_read_lock();
+	for_each_netdev_rcu(net, dev) {
+		if (dev->rtnl_link_ops != &extnet_link_ops ||
+		    dev->ifindex < cb->args[0])
+			continue;
+		ret = fill_link(skb, netdev_priv(dev),
+				NETLINK_CB(cb->skb).portid,
+				cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		if (ret)
+			break;
+		cb->args[0] = dev->ifindex + 1;
+	}
+	rcu_read_unlock();
+	/* Ifindexes only grow in for_each_netdev() order on a fresh list,
+	 * but not after renames: a device moved in the list may be skipped
+	 * or repeated, as in rtnetlink dumps.
+	 */
+	return ret && !skb->len ? ret : skb->len;
+}
+
+static int link_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct extnet_dev *priv;
+	struct extnet_cfg cfg;
+	int ret;
+
+	rtnl_lock();
+	priv = lookup_device(genl_info_net(info), attrs, info->extack);
+	if (IS_ERR(priv)) {
+		ret = PTR_ERR(priv);
+		goto out_unlock;
+	}
+	cfg = priv->cfg;
+	ret = -EINVAL;
+	if (attrs[EXTNET_A_VNI])
+		cfg.vni = nla_get_u32(attrs[EXTNET_A_VNI]);
+	if (attrs[EXTNET_A_LOCAL4]) {
+		cfg.local4 = nla_get_in_addr(attrs[EXTNET_A_LOCAL4]);
+		if (cfg.local4 && (ipv4_is_multicast(cfg.local4) ||
+				   ipv4_is_lbcast(cfg.local4) ||
+				   ipv4_is_zeronet(cfg.local4))) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[EXTNET_A_LOCAL4],
+					    "Local VTEP address must be unicast");
+			goto out_put;
+		}
+	}
+	if (attrs[EXTNET_A_PROBE_SRC4]) {
+		cfg.probe_src4 = nla_get_in_addr(attrs[EXTNET_A_PROBE_SRC4]);
+		if (ipv4_is_multicast(cfg.probe_src4) ||
+		    ipv4_is_lbcast(cfg.probe_src4)) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    attrs[EXTNET_A_PROBE_SRC4],
+					    "Probe source must be unicast or 0.0.0.0");
+			goto out_put;
+		}
+	}
+	if (attrs[EXTNET_A_PORT])
+		cfg.port = htons(nla_get_u16(attrs[EXTNET_A_PORT]));
+	if (attrs[EXTNET_A_TTL])
+		cfg.ttl = nla_get_u8(attrs[EXTNET_A_TTL]);
+	if (attrs[EXTNET_A_AGEING])
+		cfg.ageing = nla_get_u32(attrs[EXTNET_A_AGEING]) * HZ;
+	ret = extnet_device_reconfigure(priv, &cfg, info->extack);
+out_put:
+	extnet_device_put(priv);
+out_unlock:
+	rtnl_unlock();
+	return ret;
+}
+
+static bool addr4_is_unicast(__be32 addr)
+{
+	return !ipv4_is_zeronet(addr) && !ipv4_is_multicast(addr) &&
+	       !ipv4_is_lbcast(addr) && !ipv4_is_loopback(addr);
+}
+
+/* Parses EXTNET_A_MAP of a request: the overlay address, and the VTEP if
+ * @remote4 is not NULL.
+ */
+static int parse_map(struct genl_info *info, struct nlattr **tb,
+		     struct in6_addr *addr, __be32 *remote4)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *map = info->attrs[EXTNET_A_MAP];
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, EXTNET_A_MAP))
+		return -EINVAL;
+	ret = nla_parse_nested(tb, EXTNET_MAP_A_MAX, map, map_policy, extack);
+	if (ret)
+		return ret;
+
+	if (tb[EXTNET_MAP_A_ADDR6]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[EXTNET_MAP_A_ADDR6],
+				    "IPv6 mapping entries are not supported by this version");
+		return -EAFNOSUPPORT;
+	}
+	if (!tb[EXTNET_MAP_A_ADDR4]) {
+		NL_SET_ERR_MSG_ATTR(extack, map, "Missing overlay address");
+		NL_SET_ERR_ATTR_MISS(extack, map, EXTNET_MAP_A_ADDR4);
+		return -EINVAL;
+	}
+	ipv6_addr_set_v4mapped(nla_get_in_addr(tb[EXTNET_MAP_A_ADDR4]), addr);
+	if (!addr4_is_unicast(addr->s6_addr32[3])) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[EXTNET_MAP_A_ADDR4],
+				    "Overlay address must be a unicast host address");
+		return -EINVAL;
+	}
+	if (!remote4)
+		return 0;
+
+	if (tb[EXTNET_MAP_A_REMOTE6]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[EXTNET_MAP_A_REMOTE6],
+				    "IPv6 VTEPs are not supported by this version");
+		return -EAFNOSUPPORT;
+	}
+	if (!tb[EXTNET_MAP_A_REMOTE4]) {
+		NL_SET_ERR_MSG_ATTR(extack, map, "Missing remote VTEP address");
+		NL_SET_ERR_ATTR_MISS(extack, map, EXTNET_MAP_A_REMOTE4);
+		return -EINVAL;
+	}
+	*remote4 = nla_get_in_addr(tb[EXTNET_MAP_A_REMOTE4]);
+	if (!addr4_is_unicast(*remote4)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[EXTNET_MAP_A_REMOTE4],
+				    "Remote VTEP must be a unicast address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int map_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	struct nlattr *tb[EXTNET_MAP_A_MAX + 1];
+	struct extnet_dev *priv;
+	struct in6_addr addr;
+	__be32 remote4;
+	const u8 *lladdr;
+	int ret;
+
+	priv = lookup_device(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(priv))
+		return PTR_ERR(priv);
+	ret = parse_map(info, tb, &addr, &remote4);
+	if (ret)
+		goto out_put;
+	lladdr = tb[EXTNET_MAP_A_LLADDR] ? nla_data(tb[EXTNET_MAP_A_LLADDR]) :
+					   NULL;
+	if (lladdr && !is_valid_ether_addr(lladdr)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[EXTNET_MAP_A_LLADDR],
+				    "lladdr must be a unicast, non-zero MAC");
+		ret = -EINVAL;
+		goto out_put;
+	}
+
+	ret = extnet_table_insert(&priv->table, &addr, remote4, lladdr,
+				  replace);
+	if (ret == -EEXIST)
+		NL_SET_ERR_MSG(info->extack,
+			       "Address is already mapped (use replace)");
+	else if (ret == -ENOSPC)
+		NL_SET_ERR_MSG(info->extack, "Mapping table is full");
+	else if (!ret)
+		/* It lives elsewhere now: stop delivering it locally. */
+		extnet_neigh_forget4(priv, addr.s6_addr32[3]);
+out_put:
+	extnet_device_put(priv);
+	return ret;
+}
+
+static int map_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[EXTNET_MAP_A_MAX + 1];
+	struct extnet_dev *priv;
+	struct in6_addr addr;
+	int ret;
+
+	priv = lookup_device(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(priv))
+		return PTR_ERR(priv);
+	ret = parse_map(info, tb, &addr, NULL);
+	if (!ret) {
+		ret = extnet_table_remove(&priv->table, &addr);
+		if (ret)
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[EXTNET_MAP_A_ADDR4],
+					    "Address is not mapped");
+	}
+	extnet_device_put(priv);
+	return ret;
+}
+
+static int map_flush_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct extnet_dev *priv;
+
+	priv = lookup_device(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(priv))
+		return PTR_ERR(priv);
+	extnet_table_flush(&priv->table);
+	extnet_device_put(priv);
+	return 0;
+}
+
+/**
+ * struct dump_ctx - state of a table dump across dumpit calls
+ * @priv: the device, referenced until the dump is done
+ * @iter: position in the table; the object it stands on has not been
+ *	sent yet
+ */
+struct dump_ctx {
+	struct extnet_dev *priv;
+	struct rhashtable_iter iter;
+};
+
+static int dump_start(struct netlink_callback *cb, struct rhashtable *(*ht)
+		      (struct extnet_dev *))
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct dump_ctx *ctx;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	ctx->priv = lookup_device(sock_net(cb->skb->sk), info->attrs, cb->extack);
+	if (IS_ERR(ctx->priv)) {
+		int ret = PTR_ERR(ctx->priv);
+
+		kfree(ctx);
+		return ret;
+	}
+	rhashtable_walk_enter(ht(ctx->priv), &ctx->iter);
+	cb->args[0] = (long)ctx;
+	return 0;
+}
+
+static int dump_done(struct netlink_callback *cb)
+{
+	struct dump_ctx *ctx = (struct dump_ctx *)cb->args[0];
+
+	if (ctx) {
+		rhashtable_walk_exit(&ctx->iter);
+		extnet_device_put(ctx->priv);
+		kfree(ctx);
+	}
+	return 0;
+}
+
+/* Sends objects until the message is full; the one that did not fit is
+ * sent first by the next call.
+ */
+static int dump_walk(struct sk_buff *skb, struct netlink_callback *cb,
+		     int (*fill)(struct sk_buff *, struct netlink_callback *,
+				 struct extnet_dev *, void *))
+{
+	struct dump_ctx *ctx = (struct dump_ctx *)cb->args[0];
+	void *obj;
+
+	rhashtable_walk_start(&ctx->iter);
+	obj = rhashtable_walk_peek(&ctx->iter);
+	while (obj) {
+		if (IS_ERR(obj)) {
+			if (PTR_ERR(obj) != -EAGAIN)
+				break;
+		} else if (fill(skb, cb, ctx->priv, obj)) {
+			break;
+		}
+		obj = rhashtable_walk_next(&ctx->iter);
+	}
+	rhashtable_walk_stop(&ctx->iter);
+	return skb->len;
+}
+
+static void *put_msg(struct sk_buff *skb, struct netlink_callback *cb,
+		     struct extnet_dev *priv, u8 cmd)
+{
+	void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				cb->nlh->nlmsg_seq, &extnet_genl_family,
+				NLM_F_MULTI, cmd);
+
+	if (hdr && nla_put_u32(skb, EXTNET_A_IFINDEX, priv->dev->ifindex)) {
+		genlmsg_cancel(skb, hdr);
+		return NULL;
+	}
+	return hdr;
+}
+
+static int fill_entry(struct sk_buff *skb, struct netlink_callback *cb,
+		      struct extnet_dev *priv, void *obj)
+{
+	const struct extnet_entry *e = obj;
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = put_msg(skb, cb, priv, EXTNET_CMD_MAP_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, EXTNET_A_MAP);
+	if (!nest ||
+	    nla_put_in_addr(skb, EXTNET_MAP_A_ADDR4, e->addr.s6_addr32[3]) ||
+	    nla_put_in_addr(skb, EXTNET_MAP_A_REMOTE4, e->vtep->addr4) ||
+	    (e->has_lladdr &&
+	     nla_put(skb, EXTNET_MAP_A_LLADDR, ETH_ALEN, e->lladdr)) ||
+	    nla_put_u64_64bit(skb, EXTNET_MAP_A_TX_PACKETS,
+			      atomic64_read(&e->tx_packets), EXTNET_MAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, EXTNET_MAP_A_TX_BYTES,
+			      atomic64_read(&e->tx_bytes), EXTNET_MAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, EXTNET_MAP_A_RX_PACKETS,
+			      atomic64_read(&e->rx_packets), EXTNET_MAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, EXTNET_MAP_A_RX_BYTES,
+			      atomic64_read(&e->rx_bytes), EXTNET_MAP_A_PAD)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int fill_neigh(struct sk_buff *skb, struct netlink_callback *cb,
+		      struct extnet_dev *priv, void *obj)
+{
+	const struct extnet_neigh *n = obj;
+	u8 state = smp_load_acquire(&n->state);
+	struct nlattr *nest;
+	void *hdr;
+
+	if (state == EXTNET_NEIGH_DEAD)
+		return 0;
+	hdr = put_msg(skb, cb, priv, EXTNET_CMD_NEIGH_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, EXTNET_A_NEIGH);
+	if (!nest ||
+	    nla_put_in_addr(skb, EXTNET_NEIGH_A_ADDR4, n->addr.s6_addr32[3]) ||
+	    (state == EXTNET_NEIGH_REACHABLE &&
+	     nla_put(skb, EXTNET_NEIGH_A_LLADDR, ETH_ALEN, n->lladdr)) ||
+	    nla_put_u8(skb, EXTNET_NEIGH_A_STATE, state) ||
+	    nla_put_u32(skb, EXTNET_NEIGH_A_AGE,
+			jiffies_to_msecs(jiffies - READ_ONCE(n->updated)))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static struct rhashtable *entry_ht(struct extnet_dev *priv)
+{
+	return &priv->table.ht;
+}
+
+static struct rhashtable *neigh_ht(struct extnet_dev *priv)
+{
+	return &priv->neighs.ht;
+}
+
+static int map_get_start(struct netlink_callback *cb)
+{
+	return dump_start(cb, entry_ht);
+}
+
+static int map_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return dump_walk(skb, cb, fill_entry);
+}
+
+static int neigh_get_start(struct netlink_callback *cb)
+{
+	return dump_start(cb, neigh_ht);
+}
+
+static int neigh_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return dump_walk(skb, cb, fill_neigh);
+}
+
+static const struct genl_ops extnet_genl_ops[] = {
+	{
+		.cmd = EXTNET_CMD_LINK_GET,
+		.doit = link_get_doit,
+		.dumpit = link_get_dumpit,
+	},
+	{
+		.cmd = EXTNET_CMD_LINK_SET,
+		.doit = link_set_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = EXTNET_CMD_MAP_NEW,
+		.doit = map_new_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = EXTNET_CMD_MAP_DEL,
+		.doit = map_del_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = EXTNET_CMD_MAP_GET,
+		.start = map_get_start,
+		.dumpit = map_get_dumpit,
+		.done = dump_done,
+	},
+	{
+		.cmd = EXTNET_CMD_MAP_FLUSH,
+		.doit = map_flush_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = EXTNET_CMD_NEIGH_GET,
+		.start = neigh_get_start,
+		.dumpit = neigh_get_dumpit,
+		.done = dump_done,
+	},
+};
+
+static struct genl_family extnet_genl_family __ro_after_init = {
+	.name = EXTNET_GENL_NAME,
+	.version = EXTNET_GENL_VERSION,
+	.maxattr = EXTNET_A_MAX,
+	.policy = extnet_policy,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = extnet_genl_ops,
+	.n_ops = ARRAY_SIZE(extnet_genl_ops),
+};
+
+/**
+ * extnet_genetlink_init() - register the generic netlink family
+ *
+ * Return: 0 or the error of genl_register_family().
+ */
+int __init extnet_genetlink_init(void)
+{
+	return genl_register_family(&extnet_genl_family);
+}
+
+/**
+ * extnet_genetlink_uninit() - unregister the generic netlink family
+ */
+void extnet_genetlink_uninit(void)
+{
+	genl_unregister_family(&extnet_genl_family);
+}

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * UDP tunnel sockets and VXLAN encapsulation (RFC 7348 §5).
+ *
+ * Every extnet device of a namespace that uses the same UDP port shares one
+ * kernel socket; received packets are demultiplexed by VNI. Sockets and
+ * the VNI hash change under RTNL and are read under RCU.
+ */
+#include <linux/hash.h>
+#include <net/udp_tunnel.h>
+#include <net/ip_tunnels.h>
+#include <net/vxlan.h>
+#include <net/netns/generic.h>
+
+#include "device.h"
+#include "socket.h"
+#include "datapath.h"
+
+static struct hlist_head *vni_head(struct extnet_sock *es, u32 vni)
+{
+	return &es->vni_hash[hash_32(vni, EXTNET_VNI_HASH_BITS)];
+}
+
+/**
+ * extnet_socket_find_vni() - the device serving a VNI on a socket
+ * @es: the socket
+ * @vni: VNI, host order
+ *
+ * Context: rcu_read_lock() or RTNL held.
+ * Return: the device or NULL.
+ */
+struct extnet_dev *extnet_socket_find_vni(struct extnet_sock *es, u32 vni)
+{
+	struct extnet_dev *priv;
+
+	hlist_for_each_entry_rcu(priv, vni_head(es, vni), vni_node,
+				 lockdep_rtnl_is_held())
+		if (READ_ONCE(priv->cfg.vni) == vni)
+			return priv;
+	return NULL;
+}
+
+static struct extnet_sock *tunnel_sock_create(struct net *net, __be16 port,
+				       struct netlink_ext_ack *extack)
+{
+	struct extnet_net *en = net_generic(net, extnet_net_id);
+	struct udp_tunnel_sock_cfg tunnel_cfg = {
+		.encap_type = 1,
+		.encap_rcv = extnet_udp_encap_recv,
+		.gro_receive = extnet_gro_receive,
+		.gro_complete = extnet_gro_complete,
+	};
+	struct udp_port_cfg udp_cfg = {
+		.family = AF_INET,
+		.local_ip.s_addr = htonl(INADDR_ANY),
+		.local_udp_port = port,
+	};
+	struct extnet_sock *es;
+	unsigned int i;
+	int ret;
+
+	es = kzalloc(sizeof(*es), GFP_KERNEL);
+	if (!es)
+		return ERR_PTR(-ENOMEM);
+	ret = udp_sock_create(net, &udp_cfg, &es->sock);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "Cannot open the UDP port of the tunnel");
+		kfree(es);
+		return ERR_PTR(ret);
+	}
+	es->port = port;
+	for (i = 0; i < ARRAY_SIZE(es->vni_hash); i++)
+		INIT_HLIST_HEAD(&es->vni_hash[i]);
+	atomic_long_set(&es->rx_unknown_vni, 0);
+	atomic_long_set(&es->rx_malformed, 0);
+	tunnel_cfg.sk_user_data = es;
+	setup_udp_tunnel_sock(net, es->sock, &tunnel_cfg);
+	list_add(&es->list, &en->socks);
+	return es;
+}
+
+static void tunnel_sock_put(struct extnet_sock *es)
+{
+	ASSERT_RTNL();
+	if (es->users)
+		return;
+	list_del(&es->list);
+	/* Clears sk_user_data first: receivers see NULL or a live @es. */
+	udp_tunnel_sock_release(es->sock);
+	kfree_rcu(es, rcu);
+}
+
+static struct extnet_sock *tunnel_sock_get(struct net *net, __be16 port,
+				    struct netlink_ext_ack *extack)
+{
+	struct extnet_net *en = net_generic(net, extnet_net_id);
+	struct extnet_sock *es;
+
+	list_for_each_entry(es, &en->socks, list)
+		if (es->port == port)
+			return es;
+	return tunnel_sock_create(net, port, extack);
+}
+
+/**
+ * extnet_socket_bind() - attach a device to the socket of a port and VNI
+ * @priv: the device
+ * @vni: VNI, host order
+ * @port: UDP port, network order
+ * @extack: error report
+ *
+ * Moves the device from the socket it is bound to, if any, in one step:
+ * on failure it stays where it was.
+ *
+ * Context: RTNL held.
+ * Return: 0, -EADDRINUSE (another device serves @vni on @port), or the
+ * error of creating the socket (-EADDRINUSE if a non-extnet socket holds
+ * the port, -ENOMEM).
+ */
+int extnet_socket_bind(struct extnet_dev *priv, u32 vni, __be16 port,
+		       struct netlink_ext_ack *extack)
+{
+	struct extnet_sock *old = rtnl_dereference(priv->sock);
+	struct extnet_dev *other;
+	struct extnet_sock *es;
+
+	ASSERT_RTNL();
+	es = tunnel_sock_get(dev_net(priv->dev), port, extack);
+	if (IS_ERR(es))
+		return PTR_ERR(es);
+	other = extnet_socket_find_vni(es, vni);
+	if (other && other != priv) {
+		NL_SET_ERR_MSG(extack,
+			       "Another extnet device already uses this VNI on this UDP port");
+		tunnel_sock_put(es);
+		return -EADDRINUSE;
+	}
+
+	if (old) {
+		hlist_del_init_rcu(&priv->vni_node);
+		old->users--;
+	}
+	hlist_add_head_rcu(&priv->vni_node, vni_head(es, vni));
+	es->users++;
+	rcu_assign_pointer(priv->sock, es);
+	if (old)
+		tunnel_sock_put(old);
+	return 0;
+}
+
+/**
+ * extnet_socket_unbind() - detach a device from its socket
+ * @priv: the device
+ *
+ * Closes the socket when its last device leaves. Packets in flight may
+ * still reach the device until an RCU grace period has passed.
+ *
+ * Context: RTNL held.
+ */
+void extnet_socket_unbind(struct extnet_dev *priv)
+{
+	struct extnet_sock *es = rtnl_dereference(priv->sock);
+
+	if (!es)
+		return;
+	hlist_del_init_rcu(&priv->vni_node);
+	RCU_INIT_POINTER(priv->sock, NULL);
+	es->users--;
+	tunnel_sock_put(es);
+}
+
+/**
+ * extnet_socket_send4() - encapsulate a frame in VXLAN and send it
+ * @priv: the device
+ * @entry: the mapping entry of the frame's destination
+ * @skb: the inner Ethernet frame, skb->data at its MAC header
+ *
+ * Builds the VXLAN header (RFC 7348 §5: I flag, 24-bit VNI, reserved bits
+ * zero) and sends it over UDP/IPv4 to the entry's VTEP with the UDP source
+ * port taken from the inner flow hash and a zero UDP checksum (RFC 7348 §5
+ * allows it for IPv4). The route to the VTEP is cached per VTEP. The inner
+ * destination MAC becomes the entry's lladdr if it has one.
+ *
+ * Context: softirq or BH disabled, rcu_read_lock() held. Consumes @skb.
+ * Return: 0, -ENOTCONN (device not bound to a socket), -ENETUNREACH or
+ * -ELOOP (no usable route to the VTEP), -ENOMEM.
+ */
+int extnet_socket_send4(struct extnet_dev *priv, struct extnet_entry *entry,
+			struct sk_buff *skb)
+{
+	struct extnet_sock *es = rcu_dereference(priv->sock);
+	struct net_device *dev = priv->dev;
+	struct extnet_vtep *vtep = entry->vtep;
+	struct ip_tunnel_key key = {};
+	struct vxlanhdr *vxh;
+	__be16 sport, dport;
+	struct rtable *rt;
+	__be32 saddr;
+	int ret;
+	u8 tos;
+
+	if (unlikely(!es)) {
+		ret = -ENOTCONN;
+		goto err_free;
+	}
+	dport = es->port;
+	key.u.ipv4.dst = vtep->addr4;
+	key.u.ipv4.src = READ_ONCE(priv->cfg.local4);
+	sport = udp_flow_src_port(dev_net(dev), skb, 0, 0, true);
+	rt = udp_tunnel_dst_lookup(skb, dev, dev_net(dev), 0, &saddr, &key,
+				   sport, dport, 0, &vtep->dst_cache);
+	if (IS_ERR(rt)) {
+		ret = PTR_ERR(rt);
+		goto err_free;
+	}
+	/* The cache remembers the source it was filled with; a configured
+	 * local address always wins, so changing it needs no cache flush.
+	 */
+	if (key.u.ipv4.src)
+		saddr = key.u.ipv4.src;
+
+	ret = skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
+			   rt->dst.header_len + VXLAN_HLEN +
+			   sizeof(struct iphdr));
+	if (unlikely(ret))
+		goto err_route;
+	if (entry->has_lladdr)
+		ether_addr_copy(eth_hdr(skb)->h_dest, entry->lladdr);
+
+	tos = ip_tunnel_ecn_encap(0, (const struct iphdr *)(skb->data + ETH_HLEN),
+				  skb);
+	ret = iptunnel_handle_offloads(skb, SKB_GSO_UDP_TUNNEL);
+	if (unlikely(ret))
+		goto err_route;
+
+	vxh = __skb_push(skb, sizeof(*vxh));
+	vxh->vx_flags = VXLAN_HF_VNI;
+	vxh->vx_vni = vxlan_vni_field(cpu_to_be32(READ_ONCE(priv->cfg.vni)));
+	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
+
+	udp_tunnel_xmit_skb(rt, es->sock->sk, skb, saddr, vtep->addr4, tos,
+			    READ_ONCE(priv->cfg.ttl), 0, sport, dport,
+			    false, true);
+	return 0;
+
+err_route:
+	ip_rt_put(rt);
+err_free:
+	kfree_skb(skb);
+	return ret;
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Mapping entries: remote overlay address -> VTEP, looked up under RCU.
+ */
+#ifndef _EXTNET_TABLE_H
+#define _EXTNET_TABLE_H
+
+#include <linux/rhashtable-types.h>
+#include <linux/if_ether.h>
+#include <linux/in6.h>
+#include <linux/atomic.h>
+#include <linux/refcount.h>
+#include <linux/mutex.h>
+#include <net/dst_cache.h>
+
+/**
+ * struct extnet_vtep - a remote VTEP, shared by all entries pointing to it
+ * @list: entry in &extnet_table.vteps, under the table's lock
+ * @refcnt: one per mapping entry using it
+ * @addr4: underlay IPv4 address, network order
+ * @dst_cache: route to @addr4, per CPU
+ * @rcu: frees the VTEP after readers are done
+ */
+struct extnet_vtep {
+	struct list_head list;
+	refcount_t refcnt;
+	__be32 addr4;
+	struct dst_cache dst_cache;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct extnet_entry - a mapping entry
+ * @node: rhashtable linkage
+ * @addr: overlay address, the key; IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d)
+ * @vtep: where @addr lives; constant for the entry's lifetime (a replace
+ *	swaps in a new entry)
+ * @lladdr: MAC answered for @addr, valid if @has_lladdr
+ * @has_lladdr: @lladdr is set
+ * @tx_packets: frames tunnelled to @addr
+ * @tx_bytes: bytes of those inner frames
+ * @rx_packets: frames from @addr delivered locally
+ * @rx_bytes: bytes of those inner frames
+ * @rcu: frees the entry after readers are done
+ */
+struct extnet_entry {
+	struct rhash_head node;
+	struct in6_addr addr;
+	struct extnet_vtep *vtep;
+	u8 lladdr[ETH_ALEN];
+	bool has_lladdr;
+	atomic64_t tx_packets;
+	atomic64_t tx_bytes;
+	atomic64_t rx_packets;
+	atomic64_t rx_bytes;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct extnet_table - the mapping entries of one device
+ * @ht: entries keyed by &extnet_entry.addr; read under RCU
+ * @lock: serialises writers of @ht and @vteps
+ * @vteps: VTEPs referenced by entries
+ */
+struct extnet_table {
+	struct rhashtable ht;
+	struct mutex lock;
+	struct list_head vteps;
+};
+
+/* Upper bound of entries per device. */
+#define EXTNET_TABLE_MAX (1U << 24)
+
+int extnet_table_init(struct extnet_table *table);
+void extnet_table_destroy(struct extnet_table *table);
+struct extnet_entry *extnet_table_lookup(struct extnet_table *table,
+					 const struct in6_addr *addr);
+struct extnet_entry *extnet_table_lookup4(struct extnet_table *table,
+					  __be32 addr);
+int extnet_table_insert(struct extnet_table *table, const struct in6_addr *addr,
+			__be32 remote4, const u8 *lladdr, bool replace);
+int extnet_table_remove(struct extnet_table *table,
+			const struct in6_addr *addr);
+void extnet_table_flush(struct extnet_table *table);
+unsigned int extnet_table_count(struct extnet_table *table);
+int extnet_table_cache_init(void);
+void extnet_table_cache_destroy(void);
+
+#endif /* _EXTNET_TABLE_H */

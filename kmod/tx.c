@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transmit path: frames that enter the extnet device from the local segment.
+ *
+ * ARP requests for mapped addresses are answered here (arp.c); unicast IPv4
+ * for mapped addresses is tunnelled to the entry's VTEP; everything else is
+ * dropped and counted by reason. Nothing is ever flooded to the underlay.
+ * Local senders are learned on the way (neigh.c).
+ */
+#include <linux/etherdevice.h>
+#include <linux/ip.h>
+
+#include "device.h"
+#include "socket.h"
+#include "datapath.h"
+
+/* Checks that a full IPv4 header follows the Ethernet header and that its
+ * lengths are consistent with the frame; returns it or NULL.
+ */
+static const struct iphdr *pull_ip4(struct sk_buff *skb)
+{
+	const struct iphdr *iph;
+	unsigned int ihl;
+
+	if (!pskb_may_pull(skb, ETH_HLEN + sizeof(*iph)))
+		return NULL;
+	iph = (const struct iphdr *)(skb->data + ETH_HLEN);
+	ihl = iph->ihl * 4;
+	if (iph->version != 4 || ihl < sizeof(*iph))
+		return NULL;
+	if (!pskb_may_pull(skb, ETH_HLEN + ihl))
+		return NULL;
+	iph = (const struct iphdr *)(skb->data + ETH_HLEN);
+	if (ntohs(iph->tot_len) < ihl || ntohs(iph->tot_len) > skb->len - ETH_HLEN)
+		return NULL;
+	return iph;
+}
+
+static void xmit_ip4(struct extnet_dev *priv, struct sk_buff *skb)
+{
+	const struct ethhdr *eth = eth_hdr(skb);
+	struct extnet_entry *entry;
+	const struct iphdr *iph;
+	unsigned int len;
+
+	if (is_multicast_ether_addr(eth->h_dest)) {
+		extnet_count(priv, EXTNET_STATS_A_TX_DROP_MULTICAST);
+		goto drop;
+	}
+	iph = pull_ip4(skb);
+	if (!iph) {
+		extnet_count(priv, EXTNET_STATS_A_TX_DROP_MALFORMED);
+		goto drop;
+	}
+	eth = eth_hdr(skb);
+
+	/* A local sender using an address that lives at another site is a
+	 * duplicate address or a loop: never learn it, never forward it.
+	 */
+	if (unlikely(extnet_table_lookup4(&priv->table, iph->saddr))) {
+		extnet_count(priv, EXTNET_STATS_A_TX_DROP_CONFLICT);
+		goto drop;
+	}
+	extnet_neigh_learn4(priv, iph->saddr, eth->h_source);
+
+	entry = extnet_table_lookup4(&priv->table, iph->daddr);
+	if (!entry) {
+		extnet_count(priv, EXTNET_STATS_A_TX_DROP_UNMAPPED);
+		goto drop;
+	}
+
+	len = skb->len;
+	if (unlikely(extnet_socket_send4(priv, entry, skb))) {
+		extnet_count(priv, EXTNET_STATS_A_TX_DROP_NO_ROUTE);
+		dev_core_stats_tx_dropped_inc(priv->dev);
+		return;
+	}
+	atomic64_inc(&entry->tx_packets);
+	atomic64_add(len, &entry->tx_bytes);
+	return;
+
+drop:
+	dev_core_stats_tx_dropped_inc(priv->dev);
+	kfree_skb(skb);
+}
+
+/**
+ * extnet_xmit() - ndo_start_xmit: a frame from the local segment
+ * @skb: the frame, skb->data at its Ethernet header
+ * @dev: the extnet device
+ *
+ * Context: softirq or BH disabled; lockless (NETIF_F_LLTX).
+ * Return: NETDEV_TX_OK; the frame is always consumed.
+ */
+netdev_tx_t extnet_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct extnet_dev *priv = netdev_priv(dev);
+	const struct ethhdr *eth;
+
+	if (unlikely(!pskb_may_pull(skb, ETH_HLEN))) {
+		extnet_count(priv, EXTNET_STATS_A_TX_DROP_MALFORMED);
+		dev_core_stats_tx_dropped_inc(dev);
+		kfree_skb(skb);
+		return NETDEV_TX_OK;
+	}
+	skb_reset_mac_header(skb);
+	eth = eth_hdr(skb);
+
+	rcu_read_lock();
+	switch (eth->h_proto) {
+	case htons(ETH_P_IP):
+		xmit_ip4(priv, skb);
+		break;
+	case htons(ETH_P_ARP):
+		extnet_arp_xmit(priv, skb);
+		break;
+	default:
+		extnet_count(priv, is_multicast_ether_addr(eth->h_dest) ?
+			     EXTNET_STATS_A_TX_DROP_MULTICAST :
+			     EXTNET_STATS_A_TX_DROP_PROTO);
+		dev_core_stats_tx_dropped_inc(dev);
+		kfree_skb(skb);
+	}
+	rcu_read_unlock();
+	return NETDEV_TX_OK;
+}
