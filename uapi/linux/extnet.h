@@ -31,7 +31,9 @@
  *
  *    EXTNET_A_IFINDEX: NLA_U32
  *    EXTNET_A_IFNAME: NLA_NUL_STRING
- *    EXTNET_A_VNI: NLA_U32, 0..16777215 (24-bit VXLAN network identifier)
+ *    EXTNET_A_VNI: NLA_U32, 0..16777215 (24-bit VXLAN network identifier;
+ *                  absent until set: an unset device sends and receives
+ *                  nothing)
  *    EXTNET_A_LOCAL4: NLA_BE32, local VTEP IPv4 address (if set)
  *    EXTNET_A_PORT: NLA_U16, UDP destination port of the tunnel
  *    EXTNET_A_TTL: NLA_U8, TTL of the outer IPv4 header
@@ -48,14 +50,17 @@
  *    EXTNET_A_VNI, EXTNET_A_LOCAL4, EXTNET_A_PORT, EXTNET_A_TTL,
  *    EXTNET_A_PROBE_SRC4, EXTNET_A_AGEING: optional, as above
  *
- *    Attributes not given keep their value. A device that is up is re-bound
+ *    Attributes not given keep their value. EXTNET_A_LOCAL4 0.0.0.0 unsets
+ *    the local address (the route to each VTEP then picks the source). A device that is up is re-bound
  *    to its UDP socket atomically; on failure nothing changes. Errors:
  *    -EADDRINUSE if another device of the namespace already uses the VNI on
  *    the same port.
  *
  * EXTNET_CMD_MAP_NEW: add a mapping entry. nlmsg_flags NLM_F_REPLACE replaces
  * an existing entry for the address (or creates it); without it an existing
- * entry fails the request with -EEXIST. Request:
+ * entry fails the request with -EEXIST. NLM_F_CREATE and NLM_F_EXCL are
+ * accepted and change nothing (an entry is always created if missing).
+ * Request:
  *
  *    EXTNET_A_IFINDEX or EXTNET_A_IFNAME
  *    EXTNET_A_MAP: NLA_NESTED
@@ -85,8 +90,9 @@
  *        EXTNET_MAP_A_RX_PACKETS, EXTNET_MAP_A_RX_BYTES: NLA_U64, frames
  *            received from the address through the tunnel
  *
- *    A dump that runs while the table changes may miss or repeat entries
- *    that changed during it; it never returns an entry twice in one message.
+ *    A dump that runs while the table changes may miss entries added or
+ *    removed during it, and may repeat an entry if the table is resized
+ *    meanwhile (like every rhashtable walk).
  *
  * EXTNET_CMD_MAP_FLUSH: remove every mapping entry of a device. Request:
  * device.

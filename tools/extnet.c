@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * extnet: configure extnet devices over generic netlink.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/extnet.h>
+
+#include "objects.h"
+#include "utils.h"
+
+#ifndef EXTNET_VERSION
+#define EXTNET_VERSION "0.1"
+#endif
+
+/* Enough for any valid command line with room to spare. */
+#define BATCH_MAX_ARGS 64
+
+static int do_help(int argc, char **argv);
+
+static const struct command objects[] = {
+	{ "link", do_link, "device parameters and counters" },
+	{ "map", do_map, "mapping entries: remote address -> remote VTEP" },
+	{ "neigh", do_neigh, "local neighbours the device has learned" },
+	{ "help", do_help, "show this help" },
+};
+
+static void usage(FILE *f)
+{
+	static const char *const head[] = {
+		"extnet [OPTIONS] OBJECT COMMAND [ARGUMENTS]",
+		"extnet [OPTIONS] -batch FILE",
+		"extnet { -V | -h | help }",
+		NULL,
+	};
+	bool first = true;
+	size_t i;
+
+	print_grammar(f, head, &first);
+	fputs("\nObjects:\n", f);
+	for (i = 0; i < ARRAY_SIZE(objects); i++)
+		fprintf(f, "  %-8s%s\n", objects[i].name, objects[i].description);
+	fputs("\nCommands:\n", f);
+	first = false;
+	print_grammar(f, link_grammar, &first);
+	print_grammar(f, map_grammar, &first);
+	print_grammar(f, neigh_grammar, &first);
+	fputs("\nOptions:\n"
+	      "  -s, -stats        show counters\n"
+	      "  -j, -json         print JSON\n"
+	      "  -batch FILE       run the commands in FILE, one a line (\"-\": standard input)\n"
+	      "  -V, -Version      print the version\n"
+	      "  -h, -help         print this help\n", f);
+}
+
+static int do_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return 0;
+}
+
+/*
+ * Like "ip -batch": one command a line, stop at the first failure. The
+ * netlink socket and the family id live in ipc.c and outlast each line.
+ */
+static int run_batch(const char *name)
+{
+	FILE *f = strcmp(name, "-") ? fopen(name, "r") : stdin;
+	char *args[BATCH_MAX_ARGS];
+	unsigned long lineno = 0;
+	char *line = NULL;
+	size_t size = 0;
+	int ret = 0;
+
+	if (!f)
+		return error("cannot open \"%s\": %s.", name, strerror(errno));
+	while (getline(&line, &size, f) >= 0) {
+		int n;
+
+		lineno++;
+		n = make_args(line, args, ARRAY_SIZE(args));
+		if (!n)
+			continue;
+		if (n < 0 || run_command(objects, ARRAY_SIZE(objects), n, args)) {
+			fprintf(stderr, "Command failed %s:%lu\n", name, lineno);
+			ret = -1;
+			break;
+		}
+	}
+	if (!ret && ferror(f))
+		ret = error("cannot read \"%s\": %s.", name, strerror(errno));
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return ret;
+}
+
+static bool is_option(const char *opt, const char *name)
+{
+	/* "-" alone is no option; "--json" is taken for "-json". */
+	if (opt[0] == '-' && opt[1] == '-' && opt[2])
+		opt++;
+	return opt[1] && matches(opt, name);
+}
+
+int main(int argc, char **argv)
+{
+	const char *batch = NULL;
+	int ret;
+
+	for (argc--, argv++; argc > 0 && argv[0][0] == '-'; argc--, argv++) {
+		const char *opt = argv[0];
+
+		if (!strcmp(opt, "--")) {
+			argc--;
+			argv++;
+			break;
+		}
+		if (is_option(opt, "-stats") || is_option(opt, "-statistics")) {
+			show_stats = true;
+		} else if (is_option(opt, "-json")) {
+			json_output = true;
+		} else if (is_option(opt, "-batch")) {
+			if (next_arg(&argc, &argv))
+				return 1;
+			batch = argv[0];
+		} else if (is_option(opt, "-Version")) {
+			printf("extnet %s (generic netlink family \"%s\" version %d)\n",
+			       EXTNET_VERSION, EXTNET_GENL_NAME, EXTNET_GENL_VERSION);
+			return 0;
+		} else if (is_option(opt, "-help")) {
+			usage(stdout);
+			return 0;
+		} else {
+			error("unknown option \"%s\"", opt);
+			help_hint();
+			return 1;
+		}
+	}
+
+	if (batch) {
+		if (argc)
+			ret = error("-batch takes no command (\"%s\")", argv[0]);
+		else
+			ret = run_batch(batch);
+	} else if (!argc) {
+		usage(stderr);
+		ret = -1;
+	} else {
+		ret = run_command(objects, ARRAY_SIZE(objects), argc, argv);
+	}
+
+	/* A full disk or a closed pipe must not pass for success. */
+	if (fflush(stdout) || ferror(stdout))
+		ret = error("cannot write the output: %s.", strerror(errno));
+	return ret ? 1 : 0;
+}

@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink transport: one socket, resolved once, for the lifetime of
+ * the process, so that a batch of a million requests costs exactly one send
+ * and one receive each.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/extnet.h>
+
+#include "ipc.h"
+#include "print.h"
+
+/* Requests are a few attributes; nothing the tool sends comes near this. */
+#define REQUEST_SIZE	4096
+/*
+ * The kernel sizes dump messages after the receive buffers it has seen, up
+ * to 32 KiB; a buffer smaller than a message would truncate it.
+ */
+#define REPLY_SIZE	65536
+
+static struct mnl_socket *nl;
+static uint16_t family_id;
+static uint32_t portid;
+static uint32_t seq;
+
+static char request[REQUEST_SIZE] __attribute__((aligned(8)));
+static char reply[REPLY_SIZE] __attribute__((aligned(8)));
+
+/* Which words of the command line produced the attribute at @offset. */
+struct note {
+	uint32_t offset;
+	const char *keyword;
+	const char *word;
+};
+static struct note notes[16];
+static unsigned int n_notes;
+static const char *request_ifname;
+
+struct run_state {
+	mnl_cb_t cb;
+	void *data;
+	int error;	/* errno sent by the kernel */
+	bool quiet;	/* leave reporting kernel errors to the caller */
+	bool reported;	/* an error has been printed */
+};
+
+static struct nlmsghdr *start_request(uint8_t cmd, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(request);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = EXTNET_GENL_VERSION;
+	n_notes = 0;
+	request_ifname = NULL;
+	return nlh;
+}
+
+struct nlmsghdr *ipc_request(uint8_t cmd, uint16_t flags)
+{
+	return start_request(cmd, flags | NLM_F_ACK);
+}
+
+/*
+ * Kept apart from ipc_request() because the flag bits overlap: NLM_F_DUMP
+ * is NLM_F_ROOT | NLM_F_MATCH, the same bits as NLM_F_REPLACE | NLM_F_EXCL.
+ * A dump ends with NLMSG_DONE, so it asks for no ack.
+ */
+struct nlmsghdr *ipc_dump_request(uint8_t cmd)
+{
+	return start_request(cmd, NLM_F_DUMP);
+}
+
+void ipc_put(struct nlmsghdr *nlh, uint16_t type, size_t len, const void *data,
+	     const char *keyword, const char *word)
+{
+	char *attr = mnl_nlmsg_get_payload_tail(nlh);
+
+	mnl_attr_put(nlh, type, len, data);
+	/* libmnl leaves the padding as it was: the previous request's bytes. */
+	memset(attr + MNL_ATTR_HDRLEN + len, 0, MNL_ALIGN(len) - len);
+	if (word && n_notes < ARRAY_SIZE(notes))
+		notes[n_notes++] = (struct note){
+			.offset = attr - (const char *)nlh,
+			.keyword = keyword,
+			.word = word,
+		};
+}
+
+void ipc_put_uint(struct nlmsghdr *nlh, uint16_t type, size_t size, uint32_t val,
+		  const char *keyword, const char *word)
+{
+	uint8_t u8 = val;
+	uint16_t u16 = val;
+
+	ipc_put(nlh, type, size, size == 1 ? (void *)&u8 : size == 2 ? (void *)&u16 :
+		(void *)&val, keyword, word);
+}
+
+void ipc_put_addr(struct nlmsghdr *nlh, uint16_t type4, uint16_t type6,
+		  const struct ip_addr *addr, const char *keyword, const char *word)
+{
+	if (addr->family == AF_INET)
+		ipc_put(nlh, type4, sizeof(addr->v4), &addr->v4, keyword, word);
+	else
+		ipc_put(nlh, type6, sizeof(addr->v6), &addr->v6, keyword, word);
+}
+
+void ipc_put_dev(struct nlmsghdr *nlh, const char *ifname)
+{
+	ipc_put(nlh, EXTNET_A_IFNAME, strlen(ifname) + 1, ifname, "dev", ifname);
+	request_ifname = ifname;
+}
+
+static int extack_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	switch (type) {
+	case NLMSGERR_ATTR_MSG:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			return MNL_CB_OK;
+		break;
+	case NLMSGERR_ATTR_OFFS:
+	case NLMSGERR_ATTR_MISS_TYPE:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_OK;
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static void print_ext_message(const char *prefix, const char *msg)
+{
+	size_t len = strlen(msg);
+
+	/* iproute2 style: kernel messages carry no final full stop. */
+	fprintf(stderr, "%s: %s%s\n", prefix, msg, msg[len - 1] == '.' ? "" : ".");
+}
+
+static void explain_offset(uint32_t offset)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_notes; i++) {
+		if (notes[i].offset != offset)
+			continue;
+		fprintf(stderr, "Offending argument: %s%s%s\n",
+			notes[i].keyword ? notes[i].keyword : "",
+			notes[i].keyword ? " " : "", notes[i].word);
+		return;
+	}
+}
+
+static void report_error(int err, const char *msg, const struct nlattr *const *tb)
+{
+	/*
+	 * The kernel's "No such device" does not say which: the user typed
+	 * the name, so name it (only on this error path, to keep the lookup's
+	 * syscalls out of the batch fast path).
+	 */
+	if (err == ENODEV && request_ifname && !if_nametoindex(request_ifname)) {
+		error("device \"%s\" does not exist.", request_ifname);
+		return;
+	}
+	if (msg)
+		print_ext_message("Error", msg);
+	else
+		error("%s.", strerror(err));
+	if (tb[NLMSGERR_ATTR_OFFS])
+		explain_offset(mnl_attr_get_u32(tb[NLMSGERR_ATTR_OFFS]));
+	if (tb[NLMSGERR_ATTR_MISS_TYPE])
+		fprintf(stderr, "Missing required attribute type %u\n",
+			mnl_attr_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]));
+}
+
+/*
+ * Common end of NLMSG_ERROR and NLMSG_DONE: @err is a positive errno or 0,
+ * the extended ack TLVs start @offset bytes into the payload.
+ */
+static int finish(const struct nlmsghdr *nlh, size_t offset, int err,
+		  struct run_state *st)
+{
+	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = {};
+	const char *msg = NULL;
+
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		mnl_attr_parse(nlh, offset, extack_attr_cb, tb);
+	if (tb[NLMSGERR_ATTR_MSG] && *mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]))
+		msg = mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]);
+
+	if (!err) {
+		if (msg)
+			print_ext_message("Warning", msg);
+		return MNL_CB_STOP;
+	}
+
+	st->error = err;
+	if (!st->quiet) {
+		report_error(err, msg, tb);
+		st->reported = true;
+	}
+	errno = err;
+	return MNL_CB_ERROR;
+}
+
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	size_t offset = sizeof(*err);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*err)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	/* Without NETLINK_CAP_ACK (old kernels) our request is echoed back. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		offset += mnl_nlmsg_get_payload_len(&err->msg);
+	return finish(nlh, offset, err->error < 0 ? -err->error : err->error, data);
+}
+
+/* libmnl's default ignores the error code a failed dump puts in DONE. */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	int err = 0;
+
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err))
+		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	return finish(nlh, sizeof(err), err < 0 ? -err : 0, data);
+}
+
+static int data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct run_state *st = data;
+	int ret;
+
+	if (!st->cb)
+		return MNL_CB_OK;
+	ret = st->cb(nlh, st->data);
+	if (ret == MNL_CB_ERROR)
+		st->reported = true;
+	return ret;
+}
+
+/* Not const: mnl_cb_run2() takes a non-const array. */
+static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
+	[NLMSG_ERROR] = error_cb,
+	[NLMSG_DONE] = done_cb,
+};
+
+static int transact(struct nlmsghdr *nlh, struct run_state *st)
+{
+	ssize_t len;
+	int ret;
+
+	nlh->nlmsg_seq = ++seq;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		st->reported = true;
+		return error("cannot send to the kernel: %s.", strerror(errno));
+	}
+	do {
+		len = mnl_socket_recvfrom(nl, reply, sizeof(reply));
+		if (len < 0 && errno == EINTR) {
+			ret = MNL_CB_OK;
+			continue;
+		}
+		if (len < 0) {
+			st->reported = true;
+			return error("cannot receive from the kernel: %s.", strerror(errno));
+		}
+		ret = mnl_cb_run2(reply, len, nlh->nlmsg_seq, portid, data_cb, st,
+				  ctl_cbs, ARRAY_SIZE(ctl_cbs));
+	} while (ret > MNL_CB_STOP);
+
+	if (ret < 0 && !st->reported && !st->error) {
+		st->reported = true;
+		error("bad reply from the kernel: %s.", strerror(errno));
+	}
+	return ret < 0 ? -1 : 0;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
+		    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
+			*(uint16_t *)data = mnl_attr_get_u16(attr);
+	}
+	return MNL_CB_OK;
+}
+
+static int resolve_family(void)
+{
+	char buf[256] __attribute__((aligned(8))) = { 0 };
+	struct run_state st = { .cb = family_cb, .data = &family_id, .quiet = true };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = CTRL_CMD_GETFAMILY;
+	genl->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, EXTNET_GENL_NAME);
+
+	if (!transact(nlh, &st) && family_id)
+		return 0;
+	if (st.error == ENOENT)
+		return error("generic netlink family \"%s\" not found (is the extnet module loaded?)",
+			     EXTNET_GENL_NAME);
+	if (st.error)
+		return error("cannot look up generic netlink family \"%s\": %s.",
+			     EXTNET_GENL_NAME, strerror(st.error));
+	if (!st.reported)
+		return error("generic netlink family \"%s\" has no id.", EXTNET_GENL_NAME);
+	return -1;
+}
+
+static int connect_family(void)
+{
+	int one = 1;
+
+	if (family_id)
+		return 0;
+	if (!nl) {
+		nl = mnl_socket_open(NETLINK_GENERIC);
+		if (!nl)
+			return error("cannot open a generic netlink socket: %s.",
+				     strerror(errno));
+		/*
+		 * Best effort: without extended acks errors are still reported,
+		 * only less precisely; without capped acks they are longer.
+		 */
+		mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+		mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
+		if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+			error("cannot bind the generic netlink socket: %s.", strerror(errno));
+			mnl_socket_close(nl);
+			nl = NULL;
+			return -1;
+		}
+		portid = mnl_socket_get_portid(nl);
+	}
+	return resolve_family();
+}
+
+int ipc_run(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	struct run_state st = { .cb = cb, .data = data };
+
+	if (connect_family())
+		return -1;
+	nlh->nlmsg_type = family_id;
+	return transact(nlh, &st);
+}
+
+int ipc_show(struct nlmsghdr *nlh, mnl_cb_t cb)
+{
+	int ret;
+
+	ifname_cache_flush();
+	ret = ipc_run(nlh, cb, NULL);
+	print_list_end(!ret);
+	return ret;
+}
+
+struct ifindexes {
+	uint32_t *idx;
+	size_t n, cap;
+};
+
+static int collect_ifindex(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[EXTNET_A_MAX + 1] = { NULL };
+	struct ifindexes *l = data;
+
+	if (ipc_parse_reply(nlh, tb))
+		return MNL_CB_ERROR;
+	if (!tb[EXTNET_A_IFINDEX])
+		return MNL_CB_OK;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		uint32_t *idx = realloc(l->idx, cap * sizeof(*idx));
+
+		if (!idx) {
+			error("out of memory.");
+			return MNL_CB_ERROR;
+		}
+		l->idx = idx;
+		l->cap = cap;
+	}
+	l->idx[l->n++] = mnl_attr_get_u32(tb[EXTNET_A_IFINDEX]);
+	return MNL_CB_OK;
+}
+
+/*
+ * The kernel dumps one device's table at a time: without "dev DEV", list
+ * the extnet devices first and dump each of them into one list.
+ */
+int ipc_show_dump(int argc, char **argv, uint8_t cmd, mnl_cb_t cb)
+{
+	struct ifindexes l = { NULL, 0, 0 };
+	struct nlmsghdr *nlh;
+	const char *dev;
+	size_t i;
+	int ret;
+
+	if (parse_dev(argc, argv, &dev, false))
+		return -1;
+	if (dev) {
+		nlh = ipc_dump_request(cmd);
+		ipc_put_dev(nlh, dev);
+		return ipc_show(nlh, cb);
+	}
+
+	ret = ipc_run(ipc_dump_request(EXTNET_CMD_LINK_GET), collect_ifindex,
+		      &l);
+	ifname_cache_flush();
+	for (i = 0; !ret && i < l.n; i++) {
+		nlh = ipc_dump_request(cmd);
+		ipc_put_uint(nlh, EXTNET_A_IFINDEX, 4, l.idx[i], NULL, NULL);
+		ret = ipc_run(nlh, cb, NULL);
+	}
+	free(l.idx);
+	print_list_end(!ret);
+	return ret;
+}
+
+struct parse_ctx {
+	const size_t *lens;
+	uint16_t max;
+	const struct nlattr **tb;
+};
+
+static int parse_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct parse_ctx *ctx = data;
+	uint16_t type = mnl_attr_get_type(attr);
+	size_t len = mnl_attr_get_payload_len(attr);
+	const char *payload = mnl_attr_get_payload(attr);
+	size_t want;
+	bool ok;
+
+	if (type > ctx->max || !ctx->lens[type])
+		return MNL_CB_OK;
+	want = ctx->lens[type];
+	if (want == IPC_STRING)
+		ok = len && !payload[len - 1];
+	else if (want == IPC_NESTED)
+		ok = true;
+	else
+		ok = len == want;
+	if (!ok) {
+		error("malformed attribute %u in a reply from the kernel.", type);
+		return MNL_CB_ERROR;
+	}
+	ctx->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static const size_t reply_lens[EXTNET_A_MAX + 1] = {
+	[EXTNET_A_IFINDEX] = sizeof(uint32_t),
+	[EXTNET_A_IFNAME] = IPC_STRING,
+	[EXTNET_A_VNI] = sizeof(uint32_t),
+	[EXTNET_A_LOCAL4] = sizeof(struct in_addr),
+	[EXTNET_A_PORT] = sizeof(uint16_t),
+	[EXTNET_A_TTL] = sizeof(uint8_t),
+	[EXTNET_A_PROBE_SRC4] = sizeof(struct in_addr),
+	[EXTNET_A_AGEING] = sizeof(uint32_t),
+	[EXTNET_A_ENTRIES] = sizeof(uint32_t),
+	[EXTNET_A_NEIGHS] = sizeof(uint32_t),
+	[EXTNET_A_STATS] = IPC_NESTED,
+	[EXTNET_A_MAP] = IPC_NESTED,
+	[EXTNET_A_NEIGH] = IPC_NESTED,
+};
+
+int ipc_parse_reply(const struct nlmsghdr *nlh, const struct nlattr **tb)
+{
+	struct parse_ctx ctx = { reply_lens, EXTNET_A_MAX, tb };
+
+	memset(tb, 0, (EXTNET_A_MAX + 1) * sizeof(*tb));
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), parse_attr_cb, &ctx) < 0 ? -1 : 0;
+}
+
+int ipc_parse_nested(const struct nlattr *nest, const size_t *lens, uint16_t max,
+		     const struct nlattr **tb)
+{
+	struct parse_ctx ctx = { lens, max, tb };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	return mnl_attr_parse_nested(nest, parse_attr_cb, &ctx) < 0 ? -1 : 0;
+}
+
+const char *ipc_reply_ifname(const struct nlattr *const *tb)
+{
+	if (tb[EXTNET_A_IFNAME])
+		return mnl_attr_get_str(tb[EXTNET_A_IFNAME]);
+	if (tb[EXTNET_A_IFINDEX])
+		return ifname_of(mnl_attr_get_u32(tb[EXTNET_A_IFINDEX]));
+	return "?";
+}
