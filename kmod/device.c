@@ -8,6 +8,8 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
+#include <linux/if_bridge.h>
+#include <linux/neighbour.h>
 #include <net/rtnetlink.h>
 #include <net/vxlan.h>
 #include <net/netns/generic.h>
@@ -59,9 +61,83 @@ void extnet_counters_read(struct extnet_dev *priv, u64 *sum)
 	rcu_read_unlock();
 }
 
+/*
+ * A Linux bridge keeps every port's own MAC as a "local" FDB entry and
+ * hands frames for it to its own stack instead of forwarding them to the
+ * port. Proxy ARP answers with our MAC, so hosts send the tunnelled traffic
+ * to it: turn the bridge's local entry for it into a static entry pointing
+ * at our port, through the bridge's own FDB operation (what `bridge fdb
+ * replace MAC dev ext0 master static` does). Not done when the bridge took
+ * our MAC as its own address: then the bridge really owns it.
+ */
+static void claim_mac(struct net_device *dev)
+{
+	struct net_device *br = netdev_master_upper_dev_get(dev);
+	struct nlattr *tb[NDA_MAX + 1] = {};
+	struct ndmsg ndm = {
+		.ndm_family = AF_BRIDGE,
+		.ndm_ifindex = dev->ifindex,
+		.ndm_state = NUD_NOARP,
+		.ndm_flags = NTF_MASTER,
+	};
+	int ret;
+
+	ASSERT_RTNL();
+	if (!br || !netif_is_bridge_master(br) ||
+	    !br->netdev_ops->ndo_fdb_add)
+		return;
+	if (ether_addr_equal(br->dev_addr, dev->dev_addr)) {
+		netdev_warn(dev, "%s uses this device's MAC; give it an address of its own\n",
+			    br->name);
+		return;
+	}
+	ret = br->netdev_ops->ndo_fdb_add(&ndm, tb, dev, dev->dev_addr, 0,
+					  NLM_F_CREATE | NLM_F_REPLACE, NULL);
+	if (ret)
+		netdev_warn(dev, "cannot claim our MAC in %s's FDB: %d\n",
+			    br->name, ret);
+}
+
+/* The bridge adds its local entry after telling us about the new master,
+ * so claim the MAC a moment later, from a work holding a reference.
+ */
+static void bridge_work(struct work_struct *work)
+{
+	struct extnet_dev *priv = container_of(work, struct extnet_dev,
+					       bridge_work);
+
+	rtnl_lock();
+	if (priv->dev->reg_state == NETREG_REGISTERED)
+		claim_mac(priv->dev);
+	rtnl_unlock();
+	dev_put(priv->dev);
+}
+
+static int extnet_netdev_event(struct notifier_block *nb, unsigned long event,
+			       void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct extnet_dev *priv;
+
+	if (dev->rtnl_link_ops != &extnet_link_ops ||
+	    (event != NETDEV_CHANGEUPPER && event != NETDEV_CHANGEADDR))
+		return NOTIFY_DONE;
+	priv = netdev_priv(dev);
+	dev_hold(dev);
+	if (!schedule_work(&priv->bridge_work))
+		dev_put(dev);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block extnet_notifier = {
+	.notifier_call = extnet_netdev_event,
+};
+
 static int extnet_open(struct net_device *dev)
 {
 	struct extnet_dev *priv = netdev_priv(dev);
+
+	claim_mac(dev);
 
 	/* Up but without a VNI, the device answers nothing and sends
 	 * nothing; setting the VNI later binds it.
@@ -256,6 +332,7 @@ static const struct device_type extnet_type = {
 static void extnet_setup(struct net_device *dev)
 {
 	struct extnet_dev *priv = netdev_priv(dev);
+	u8 addr[ETH_ALEN];
 	const netdev_features_t features = NETIF_F_SG | NETIF_F_HW_CSUM |
 					   NETIF_F_RXCSUM |
 					   NETIF_F_GSO_SOFTWARE;
@@ -278,7 +355,13 @@ static void extnet_setup(struct net_device *dev)
 	 */
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = IP_MAX_MTU - EXTNET_OVERHEAD4;
-	eth_hw_addr_random(dev);
+	/* A bridge without an address of its own takes the lowest of its
+	 * ports' MACs; a high first octet keeps it from taking ours.
+	 */
+	eth_random_addr(addr);
+	addr[0] |= 0xf0;
+	eth_hw_addr_set(dev, addr);
+	dev->addr_assign_type = NET_ADDR_RANDOM;
 
 	priv->dev = dev;
 	priv->cfg.vni = EXTNET_VNI_UNSET;
@@ -286,6 +369,7 @@ static void extnet_setup(struct net_device *dev)
 	priv->cfg.ttl = EXTNET_DEFAULT_TTL;
 	priv->cfg.ageing = EXTNET_DEFAULT_AGEING * HZ;
 	INIT_HLIST_NODE(&priv->vni_node);
+	INIT_WORK(&priv->bridge_work, bridge_work);
 }
 
 static int extnet_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -363,9 +447,18 @@ int extnet_device_init(void)
 	ret = register_pernet_device(&extnet_net_ops);
 	if (ret)
 		return ret;
+	ret = register_netdevice_notifier(&extnet_notifier);
+	if (ret)
+		goto err_pernet;
 	ret = rtnl_link_register(&extnet_link_ops);
 	if (ret)
-		unregister_pernet_device(&extnet_net_ops);
+		goto err_notifier;
+	return 0;
+
+err_notifier:
+	unregister_netdevice_notifier(&extnet_notifier);
+err_pernet:
+	unregister_pernet_device(&extnet_net_ops);
 	return ret;
 }
 
@@ -377,5 +470,6 @@ int extnet_device_init(void)
 void extnet_device_uninit(void)
 {
 	rtnl_link_unregister(&extnet_link_ops);
+	unregister_netdevice_notifier(&extnet_notifier);
 	unregister_pernet_device(&extnet_net_ops);
 }

@@ -66,6 +66,8 @@ struct extnet_cfg {
  * @neighs: learned local neighbours
  * @gro_cells: NAPI contexts delivering decapsulated frames
  * @counters: per-CPU counters, enum extnet_stats_attr
+ * @bridge_work: claims the device's MAC in its bridge's FDB, see
+ *	extnet_device_claim_mac()
  */
 struct extnet_dev {
 	struct net_device *dev;
@@ -76,6 +78,7 @@ struct extnet_dev {
 	struct extnet_neigh_table neighs;
 	struct gro_cells gro_cells;
 	struct extnet_counters __percpu *counters;
+	struct work_struct bridge_work;
 };
 
 /**

@@ -234,8 +234,10 @@ static int parse_map(struct genl_info *info, struct nlattr **tb,
 	struct nlattr *map = info->attrs[EXTNET_A_MAP];
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, EXTNET_A_MAP))
+	if (GENL_REQ_ATTR_CHECK(info, EXTNET_A_MAP)) {
+		NL_SET_ERR_MSG(extack, "Missing mapping entry attribute");
 		return -EINVAL;
+	}
 	ret = nla_parse_nested(tb, EXTNET_MAP_A_MAX, map, map_policy, extack);
 	if (ret)
 		return ret;
@@ -278,9 +280,9 @@ static int parse_map(struct genl_info *info, struct nlattr **tb,
 	return 0;
 }
 
-static int map_new_doit(struct sk_buff *skb, struct genl_info *info)
+static int map_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	bool replace = info->genlhdr->cmd == EXTNET_CMD_MAP_REPLACE;
 	struct nlattr *tb[EXTNET_MAP_A_MAX + 1];
 	struct extnet_dev *priv;
 	struct in6_addr addr;
@@ -538,8 +540,13 @@ static const struct genl_ops extnet_genl_ops[] = {
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
-		.cmd = EXTNET_CMD_MAP_NEW,
-		.doit = map_new_doit,
+		.cmd = EXTNET_CMD_MAP_ADD,
+		.doit = map_add_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = EXTNET_CMD_MAP_REPLACE,
+		.doit = map_add_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{

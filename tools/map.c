@@ -136,7 +136,7 @@ static int map_modify(int argc, char **argv, uint8_t cmd, uint16_t flags)
 	struct map_args a;
 	struct nlmsghdr *nlh;
 
-	if (parse_map(argc, argv, &a, cmd == EXTNET_CMD_MAP_NEW))
+	if (parse_map(argc, argv, &a, cmd != EXTNET_CMD_MAP_DEL))
 		return -1;
 	nlh = ipc_request(cmd, flags);
 	put_map(nlh, &a);
@@ -145,12 +145,12 @@ static int map_modify(int argc, char **argv, uint8_t cmd, uint16_t flags)
 
 static int map_add(int argc, char **argv)
 {
-	return map_modify(argc, argv, EXTNET_CMD_MAP_NEW, NLM_F_CREATE | NLM_F_EXCL);
+	return map_modify(argc, argv, EXTNET_CMD_MAP_ADD, 0);
 }
 
 static int map_replace(int argc, char **argv)
 {
-	return map_modify(argc, argv, EXTNET_CMD_MAP_NEW, NLM_F_CREATE | NLM_F_REPLACE);
+	return map_modify(argc, argv, EXTNET_CMD_MAP_REPLACE, 0);
 }
 
 static int map_del(int argc, char **argv)

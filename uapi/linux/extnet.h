@@ -56,11 +56,10 @@
  *    -EADDRINUSE if another device of the namespace already uses the VNI on
  *    the same port.
  *
- * EXTNET_CMD_MAP_NEW: add a mapping entry. nlmsg_flags NLM_F_REPLACE replaces
- * an existing entry for the address (or creates it); without it an existing
- * entry fails the request with -EEXIST. NLM_F_CREATE and NLM_F_EXCL are
- * accepted and change nothing (an entry is always created if missing).
- * Request:
+ * EXTNET_CMD_MAP_ADD: add a mapping entry; -EEXIST if the address is mapped.
+ * EXTNET_CMD_MAP_REPLACE: add it, or replace the entry of the address (its
+ * counters are kept). Generic netlink rejects NLM_F_REPLACE and friends in
+ * new families, hence two commands. Request (both):
  *
  *    EXTNET_A_IFINDEX or EXTNET_A_IFNAME
  *    EXTNET_A_MAP: NLA_NESTED
@@ -126,7 +125,8 @@
  * @EXTNET_CMD_UNSPEC: unused
  * @EXTNET_CMD_LINK_GET: read device parameters and counters
  * @EXTNET_CMD_LINK_SET: change device parameters (CAP_NET_ADMIN)
- * @EXTNET_CMD_MAP_NEW: add or replace a mapping entry (CAP_NET_ADMIN)
+ * @EXTNET_CMD_MAP_ADD: add a mapping entry (CAP_NET_ADMIN)
+ * @EXTNET_CMD_MAP_REPLACE: add or replace a mapping entry (CAP_NET_ADMIN)
  * @EXTNET_CMD_MAP_DEL: delete a mapping entry (CAP_NET_ADMIN)
  * @EXTNET_CMD_MAP_GET: dump mapping entries
  * @EXTNET_CMD_MAP_FLUSH: delete all entries of a device (CAP_NET_ADMIN)
@@ -137,7 +137,8 @@ enum extnet_cmd {
 	EXTNET_CMD_UNSPEC,
 	EXTNET_CMD_LINK_GET,
 	EXTNET_CMD_LINK_SET,
-	EXTNET_CMD_MAP_NEW,
+	EXTNET_CMD_MAP_ADD,
+	EXTNET_CMD_MAP_REPLACE,
 	EXTNET_CMD_MAP_DEL,
 	EXTNET_CMD_MAP_GET,
 	EXTNET_CMD_MAP_FLUSH,

@@ -1,0 +1,50 @@
+#!/bin/bash
+# Bad configuration input is rejected with a clear error: raw generic
+# netlink requests (progs/nlcheck.c: errno and extack of each) and the
+# extnet tool (exit status and a message naming the bad word).
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=topo.sh
+. "$(dirname "$0")/topo.sh"
+
+extnet_load
+ns_add gA
+in_ns gA ip link add ext0 type extnet
+in_ns gA ip link add dummy0 type bridge
+
+# Replays nlcheck's verdicts as ours, with its diagnostics.
+out=$(ip netns exec gA nlcheck ext0 dummy0 2>&1) || true
+while IFS= read -r line; do
+	case $line in
+	"ok "*) ok "netlink: ${line#* - }" ;;
+	"not ok "*) not_ok "netlink: ${line#* - }" ;;
+	*) echo "$line" ;;
+	esac
+done <<<"$out"
+[[ $out == *"nlcheck: "*" passed, 0 failed"* ]] || not_ok "nlcheck ran to the end" "$out"
+
+# tool_rejects NAME WORD ARGS...: the tool fails and its message has WORD.
+tool_rejects() {
+	local name=$1 word=$2 out rc=0
+	shift 2
+	out=$(ip netns exec gA extnet "$@" 2>&1) || rc=$?
+	if [[ $rc -ne 0 && $out == *"$word"* ]]; then
+		ok "tool: $name"
+		diag "$out"
+	else
+		not_ok "tool: $name" "exit $rc: $out"
+	fi
+}
+tool_rejects "unknown device" "nosuch0" link set nosuch0 vni 1
+tool_rejects "non-extnet device" "not an extnet device" map add 203.0.113.5 dev dummy0 remote 192.0.2.2
+tool_rejects "IPv6 overlay address (kernel extack)" "IPv6" map add 2001:db8:1::5 dev ext0 remote 192.0.2.2
+tool_rejects "bad VNI names the word" "16777216" link set ext0 vni 16777216
+tool_rejects "bad address names the word" "203.0.113.300" map add 203.0.113.300 dev ext0 remote 192.0.2.2
+tool_rejects "missing remote" "remote" map add 203.0.113.5 dev ext0
+tool_rejects "duplicate entry (kernel extack)" "already mapped" -batch - <<<"map add 203.0.113.5 dev ext0 remote 192.0.2.2
+map add 203.0.113.5 dev ext0 remote 192.0.2.2"
+check "entries survive bad requests" bash -c \
+	"ip netns exec gA extnet map show dev ext0 | grep -q '^203.0.113.5 '"
+
+ktap_finish

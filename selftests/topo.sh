@@ -1,0 +1,99 @@
+# shellcheck shell=bash
+# The two-site topology of the extnet selftests, sourced after lib.sh.
+#
+#   hA1 203.0.113.11 --lan1-+                                   +-lan1-- hB1 203.0.113.21
+#   hA2 203.0.113.12 --lan2-+ gA [br0: lanN + ext0] wan0 === wan0 [br0: lan1 + ext0] gB
+#                               192.0.2.1/24  underlay  192.0.2.2/24
+#
+# ext0 on each gateway: VNI 5001, UDP 4789, local = its underlay address.
+
+VNI=5001
+UL_A=192.0.2.1
+UL_B=192.0.2.2
+
+# extnet_load: make sure the module is loaded (a test may have removed it).
+extnet_load() {
+	grep -q '^extnet ' /proc/modules || modprobe extnet
+}
+
+# gw_base NS UNDERLAY: namespace with br0 and the underlay address on wan0.
+gw_base() {
+	run ip -n "$1" addr add "$2/24" dev wan0
+	run ip -n "$1" link add br0 type bridge
+	run ip -n "$1" link set br0 up
+}
+
+# host NS ADDR GW LANIF: a host namespace whose eth0 is a port of GW's br0.
+host() {
+	ns_add "$1"
+	veth_pair "$1" eth0 "$3" "$4"
+	run ip -n "$3" link set "$4" master br0
+	run ip -n "$1" addr add "$2/24" dev eth0
+}
+
+# gw_extnet NS LOCAL: ext0 with the scenario's parameters, in br0, up.
+gw_extnet() {
+	in_ns "$1" ip link add ext0 type extnet
+	in_ns "$1" extnet link set ext0 vni "$VNI" local "$2"
+	in_ns "$1" ip link set ext0 master br0 up
+}
+
+# two_sites: the whole scenario, mapping entries included.
+two_sites() {
+	extnet_load
+	local ns
+	for ns in gA gB; do
+		ns_add "$ns"
+	done
+	veth_pair gA wan0 gB wan0
+	gw_base gA "$UL_A"
+	gw_base gB "$UL_B"
+	host hA1 203.0.113.11 gA lan1
+	host hA2 203.0.113.12 gA lan2
+	host hB1 203.0.113.21 gB lan1
+	gw_extnet gA "$UL_A"
+	gw_extnet gB "$UL_B"
+	in_ns gA extnet map add 203.0.113.21 dev ext0 remote "$UL_B"
+	in_ns gB extnet map add 203.0.113.11 dev ext0 remote "$UL_A"
+	in_ns gB extnet map add 203.0.113.12 dev ext0 remote "$UL_A"
+}
+
+# counter NS DEV NAME: print one counter of `extnet -s link show DEV`.
+counter() {
+	ip netns exec "$1" extnet -s link show "$2" |
+		awk -v n="$3" '{ for (i = 1; i < NF; i++) if ($i == n || $i == n ":") { print $(i + 1); exit } }'
+}
+
+# mac_of NS DEV: the MAC address of DEV.
+mac_of() {
+	ip netns exec "$1" cat "/sys/class/net/$2/address"
+}
+
+# capture_start NS IF FILE: tcpdump to FILE (pcap) in the background until
+# capture_stop; waits until the capture is live.
+capture_start() {
+	printf '# [%s] tcpdump -i %s -w %s\n' "$1" "$2" "$3"
+	# ip netns exec execs tcpdump: $! is tcpdump itself.
+	ip netns exec "$1" tcpdump -Z root -n -U -i "$2" -w "$3" udp >/dev/null 2>"$3.err" &
+	_CAPTURE_PID=$!
+	wait_for grep -q "listening on" "$3.err"
+}
+
+capture_stop() {
+	sleep 0.5
+	kill -INT "$_CAPTURE_PID" 2>/dev/null
+	wait "$_CAPTURE_PID" 2>/dev/null || true
+}
+
+# capture_count FILE FILTER: packets of FILE matching the tcpdump FILTER.
+capture_count() {
+	tcpdump -n -r "$1" "$2" 2>/dev/null | wc -l
+}
+
+# iperf_pair SERVER_NS SERVER_ADDR CLIENT_NS [ARGS]: a 2 s iperf3 TCP run.
+iperf_pair() {
+	local log=$_LIB_TMP/iperf-$1.log
+	ip netns exec "$1" iperf3 -s -1 -B "$2" >"$log" 2>&1 &
+	wait_for -t 10 bash -c "ip netns exec $1 ss -Hltn 'sport = :5201' | grep -q LISTEN"
+	in_ns "$3" iperf3 -c "$2" -t 2 -f m "${@:4}"
+}
