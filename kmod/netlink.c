@@ -365,25 +365,30 @@ struct dump_ctx {
 	struct rhashtable_iter iter;
 };
 
-static int dump_start(struct netlink_callback *cb, struct rhashtable *(*ht)
-		      (struct extnet_dev *))
+/* Done at the first dumpit call rather than in .start: 6.1 reports the
+ * extack of a failing dumpit (in NLMSG_DONE), not that of .start.
+ */
+static struct dump_ctx *dump_ctx(struct netlink_callback *cb,
+				 struct rhashtable *(*ht)(struct extnet_dev *))
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct dump_ctx *ctx;
+	struct dump_ctx *ctx = (struct dump_ctx *)cb->args[0];
+	struct extnet_dev *priv;
 
+	if (ctx)
+		return ctx;
+	priv = lookup_device(sock_net(cb->skb->sk), info->attrs, cb->extack);
+	if (IS_ERR(priv))
+		return ERR_CAST(priv);
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
-	if (!ctx)
-		return -ENOMEM;
-	ctx->priv = lookup_device(sock_net(cb->skb->sk), info->attrs, cb->extack);
-	if (IS_ERR(ctx->priv)) {
-		int ret = PTR_ERR(ctx->priv);
-
-		kfree(ctx);
-		return ret;
+	if (!ctx) {
+		extnet_device_put(priv);
+		return ERR_PTR(-ENOMEM);
 	}
-	rhashtable_walk_enter(ht(ctx->priv), &ctx->iter);
+	ctx->priv = priv;
+	rhashtable_walk_enter(ht(priv), &ctx->iter);
 	cb->args[0] = (long)ctx;
-	return 0;
+	return ctx;
 }
 
 static int dump_done(struct netlink_callback *cb)
@@ -398,16 +403,16 @@ static int dump_done(struct netlink_callback *cb)
 	return 0;
 }
 
-/* Sends objects until the message is full; the one that did not fit is
- * sent first by the next call.
- */
 static int dump_walk(struct sk_buff *skb, struct netlink_callback *cb,
+		     struct rhashtable *(*ht)(struct extnet_dev *),
 		     int (*fill)(struct sk_buff *, struct netlink_callback *,
 				 struct extnet_dev *, void *))
 {
-	struct dump_ctx *ctx = (struct dump_ctx *)cb->args[0];
+	struct dump_ctx *ctx = dump_ctx(cb, ht);
 	void *obj;
 
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
 	rhashtable_walk_start(&ctx->iter);
 	obj = rhashtable_walk_peek(&ctx->iter);
 	while (obj) {
@@ -508,24 +513,17 @@ static struct rhashtable *neigh_ht(struct extnet_dev *priv)
 	return &priv->neighs.ht;
 }
 
-static int map_get_start(struct netlink_callback *cb)
-{
-	return dump_start(cb, entry_ht);
-}
-
+/* Sends objects until the message is full; the one that did not fit is
+ * sent first by the next call.
+ */
 static int map_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return dump_walk(skb, cb, fill_entry);
-}
-
-static int neigh_get_start(struct netlink_callback *cb)
-{
-	return dump_start(cb, neigh_ht);
+	return dump_walk(skb, cb, entry_ht, fill_entry);
 }
 
 static int neigh_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return dump_walk(skb, cb, fill_neigh);
+	return dump_walk(skb, cb, neigh_ht, fill_neigh);
 }
 
 static const struct genl_ops extnet_genl_ops[] = {
@@ -556,7 +554,6 @@ static const struct genl_ops extnet_genl_ops[] = {
 	},
 	{
 		.cmd = EXTNET_CMD_MAP_GET,
-		.start = map_get_start,
 		.dumpit = map_get_dumpit,
 		.done = dump_done,
 	},
@@ -567,7 +564,6 @@ static const struct genl_ops extnet_genl_ops[] = {
 	},
 	{
 		.cmd = EXTNET_CMD_NEIGH_GET,
-		.start = neigh_get_start,
 		.dumpit = neigh_get_dumpit,
 		.done = dump_done,
 	},

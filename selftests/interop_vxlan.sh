@@ -51,10 +51,10 @@ check "iperf3 TCP hA1 -> hB1" iperf_pair hB1 203.0.113.21 hA1
 check "hA1 caches hB1 at the entry's lladdr" bash -c \
 	"ip netns exec hA1 ip neigh show 203.0.113.21 | grep -qi ' $mac_b1 '"
 capture_stop
-diag "$(tcpdump -n -r "$PCAP" -c 4 udp port 4789 2>/dev/null)"
+diag "$(pcap_read "$PCAP" -c 4 udp port 4789)"
 check "tcpdump decodes VXLAN vni $VNI both ways" bash -c \
-	"tcpdump -n -r $PCAP 'udp port 4789 and src $UL_A' 2>/dev/null | grep -q 'VXLAN.*vni $VNI' &&
-	 tcpdump -n -r $PCAP 'udp port 4789 and src $UL_B' 2>/dev/null | grep -q 'VXLAN.*vni $VNI'"
+	"tcpdump -Z root -n -r $PCAP 'udp port 4789 and src $UL_A' 2>/dev/null | grep -q 'VXLAN.*vni $VNI' &&
+	 tcpdump -Z root -n -r $PCAP 'udp port 4789 and src $UL_B' 2>/dev/null | grep -q 'VXLAN.*vni $VNI'"
 check "no ARP inside VXLAN" test "$(capture_count "$PCAP" 'udp port 4789 and udp[28:2] = 0x0806')" -eq 0
 
 ktap_finish

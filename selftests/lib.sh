@@ -157,14 +157,15 @@ wait_for() {
 _lib_cleanup() {
 	local rc=$? ns pid i
 	for pid in $(jobs -p); do
-		kill "$pid" 2>/dev/null
+		kill "$pid" 2>/dev/null || true
 	done
 	for ((i = ${#_LIB_NS[@]} - 1; i >= 0; i--)); do
 		ns=${_LIB_NS[i]}
+		# A test may have deleted it already: that is no failure.
 		for pid in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$pid" 2>/dev/null
+			kill -KILL "$pid" 2>/dev/null || true
 		done
-		ip netns del "$ns" 2>/dev/null
+		ip netns del "$ns" 2>/dev/null || true
 	done
 	rm -rf "$_LIB_TMP"
 	exit "$rc"

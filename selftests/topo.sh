@@ -80,14 +80,20 @@ capture_start() {
 }
 
 capture_stop() {
-	sleep 0.5
+	sleep 1
 	kill -INT "$_CAPTURE_PID" 2>/dev/null
 	wait "$_CAPTURE_PID" 2>/dev/null || true
 }
 
+# pcap_read FILE [FILTER]: decode FILE (tcpdump would drop root and then
+# fail to find its own user in the guest).
+pcap_read() {
+	tcpdump -Z root -n -r "$@" 2>/dev/null
+}
+
 # capture_count FILE FILTER: packets of FILE matching the tcpdump FILTER.
 capture_count() {
-	tcpdump -n -r "$1" "$2" 2>/dev/null | wc -l
+	pcap_read "$1" "$2" | wc -l
 }
 
 # iperf_pair SERVER_NS SERVER_ADDR CLIENT_NS [ARGS]: a 2 s iperf3 TCP run.

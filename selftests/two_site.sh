@@ -50,12 +50,12 @@ check "after map del the drop is counted" \
 	test "$(counter gA ext0 tx_drop_unmapped)" -gt "$before"
 
 capture_stop
-diag "$(tcpdump -n -r "$PCAP" -c 4 udp port 4789 2>/dev/null)"
+diag "$(pcap_read "$PCAP" -c 4 udp port 4789)"
 check "underlay carries VXLAN with VNI $VNI (tcpdump decodes it)" \
-	bash -c "tcpdump -n -r $PCAP udp port 4789 2>/dev/null | grep -q 'VXLAN.*vni $VNI'"
+	bash -c "tcpdump -Z root -n -r $PCAP udp port 4789 2>/dev/null | grep -q 'VXLAN.*vni $VNI'"
 # Inner EtherType at UDP offset 8 (UDP) + 8 (VXLAN) + 12 (MACs).
 check "no ARP frame inside VXLAN on the underlay, no packet for 203.0.113.99" \
-	bash -c "test \$(tcpdump -n -r $PCAP 'udp port 4789 and (udp[28:2] = 0x0806 or udp[46:4] = 0xcb007163)' 2>/dev/null | wc -l) -eq 0 &&
-	       test \$(tcpdump -n -r $PCAP 'udp port 4789' 2>/dev/null | wc -l) -gt 10"
+	bash -c "test \$(tcpdump -Z root -n -r $PCAP 'udp port 4789 and (udp[28:2] = 0x0806 or udp[46:4] = 0xcb007163)' 2>/dev/null | wc -l) -eq 0 &&
+	       test \$(tcpdump -Z root -n -r $PCAP 'udp port 4789' 2>/dev/null | wc -l) -gt 10"
 
 ktap_finish

@@ -106,24 +106,30 @@ static int transact(struct nlmsghdr *nlh, char *msg, size_t len)
 			const struct nlmsgerr *err;
 			const struct nlattr *a;
 
-			if (r->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (r->nlmsg_type != NLMSG_ERROR)
-				continue;
-			err = mnl_nlmsg_get_payload(r);
-			if (r->nlmsg_flags & NLM_F_ACK_TLVS) {
-				size_t off = sizeof(*err);
+			size_t off;
+			int error;
 
+			if (r->nlmsg_type == NLMSG_DONE) {
+				/* A dump ends with its errno, then TLVs. */
+				error = *(int *)mnl_nlmsg_get_payload(r);
+				off = sizeof(int);
+			} else if (r->nlmsg_type == NLMSG_ERROR) {
+				err = mnl_nlmsg_get_payload(r);
+				error = err->error;
+				off = sizeof(*err);
 				if (!(r->nlmsg_flags & NLM_F_CAPPED))
 					off += err->msg.nlmsg_len -
 					       sizeof(struct nlmsghdr);
+			} else {
+				continue;
+			}
+			if (r->nlmsg_flags & NLM_F_ACK_TLVS)
 				mnl_attr_for_each(a, r, off)
 					if (mnl_attr_get_type(a) ==
 					    NLMSGERR_ATTR_MSG)
 						snprintf(msg, len, "%s",
 							 mnl_attr_get_str(a));
-			}
-			return -err->error;
+			return -error;
 		}
 	}
 }
@@ -308,7 +314,7 @@ static void map_cases(void)
 	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
 	mnl_attr_put(nlh, EXTNET_MAP_A_ADDR6, 4, in6);
 	mnl_attr_nest_end(nlh, nest);
-	expect("IPv6 address of 4 bytes", nlh, EINVAL, NULL);
+	expect("IPv6 address of 4 bytes", nlh, ERANGE, "size");
 
 	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
 	dev_attr(nlh, ext_dev);
@@ -317,7 +323,7 @@ static void map_cases(void)
 	put_in(nlh, EXTNET_MAP_A_REMOTE4, "192.0.2.2");
 	mnl_attr_put(nlh, EXTNET_MAP_A_LLADDR, sizeof(mac5), mac5);
 	mnl_attr_nest_end(nlh, nest);
-	expect("lladdr of 5 bytes", nlh, EINVAL, NULL);
+	expect("lladdr of 5 bytes", nlh, ERANGE, "size");
 
 	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
 	dev_attr(nlh, ext_dev);

@@ -20,6 +20,8 @@ PACKAGES=(
 	qemu-system-x86 busybox-static cpio gzip xz-utils zstd binutils bash coreutils
 	iproute2 tcpdump iperf3 iputils-ping libmnl0
 	"linux-headers-$KVER"
+	# Building extnet.ko, the tool and the test programs.
+	gcc make libc6-dev libmnl-dev pkg-config
 )
 
 die() { echo "setup.sh: $*" >&2; exit 1; }
