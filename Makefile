@@ -13,9 +13,9 @@ CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-6.1/scripts/checkpatc
 
 export KVER
 
-.PHONY: all module tool deps demo check clean lint
+.PHONY: all module tool progs deps demo check clean lint
 
-all: module tool
+all: module tool progs
 
 deps:
 	bash selftests/qemu/setup.sh
@@ -27,6 +27,9 @@ module:
 tool:
 	@pkg-config --exists libmnl || bash selftests/qemu/setup.sh
 	$(MAKE) -C tools
+
+progs:
+	$(MAKE) -C selftests/progs
 
 demo: deps all
 	bash selftests/demo.sh
@@ -43,3 +46,4 @@ lint:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools clean
+	$(MAKE) -C selftests/progs clean
