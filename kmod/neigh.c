@@ -195,6 +195,7 @@ void extnet_neigh_learn4(struct extnet_dev *priv, __be32 addr, const u8 *mac)
 
 	ipv6_addr_set_v4mapped(addr, &key);
 	n = rhashtable_lookup(&priv->neighs.ht, &key, neigh_params);
+	/* Acquire pairs with neigh_complete(): the MAC is valid. */
 	if (n && smp_load_acquire(&n->state) == EXTNET_NEIGH_REACHABLE &&
 	    ether_addr_equal(n->lladdr, mac)) {
 		if (time_after(jiffies, READ_ONCE(n->updated) + HZ))
@@ -259,6 +260,7 @@ void extnet_neigh_output4(struct extnet_dev *priv, struct sk_buff *skb,
 
 	ipv6_addr_set_v4mapped(daddr, &key);
 	n = rhashtable_lookup(&priv->neighs.ht, &key, neigh_params);
+	/* Acquire pairs with neigh_complete(): the MAC is valid. */
 	if (likely(n && smp_load_acquire(&n->state) ==
 		   EXTNET_NEIGH_REACHABLE)) {
 		extnet_rx_deliver(priv, skb, n->lladdr);

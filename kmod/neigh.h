@@ -60,7 +60,7 @@ struct extnet_neigh {
  */
 struct extnet_neigh_table {
 	struct rhashtable ht;
-	spinlock_t lock;
+	spinlock_t lock; /* writers of ht */
 	atomic_t incomplete;
 	struct delayed_work work;
 };

@@ -56,7 +56,7 @@ static const struct nla_policy extnet_policy[EXTNET_A_MAX + 1] = {
 };
 
 static struct extnet_dev *lookup_device(struct net *net, struct nlattr **attrs,
-				     struct netlink_ext_ack *extack)
+					struct netlink_ext_ack *extack)
 {
 	return extnet_device_get(net, attrs[EXTNET_A_IFINDEX],
 				 attrs[EXTNET_A_IFNAME], extack);
@@ -478,6 +478,7 @@ static int fill_neigh(struct sk_buff *skb, struct netlink_callback *cb,
 		      struct extnet_dev *priv, void *obj)
 {
 	const struct extnet_neigh *n = obj;
+	/* Acquire pairs with neigh_complete(): the MAC is valid. */
 	u8 state = smp_load_acquire(&n->state);
 	struct nlattr *nest;
 	void *hdr;

@@ -41,7 +41,7 @@ struct extnet_dev *extnet_socket_find_vni(struct extnet_sock *es, u32 vni)
 }
 
 static struct extnet_sock *tunnel_sock_create(struct net *net, __be16 port,
-				       struct netlink_ext_ack *extack)
+					      struct netlink_ext_ack *extack)
 {
 	struct extnet_net *en = net_generic(net, extnet_net_id);
 	struct udp_tunnel_sock_cfg tunnel_cfg = {
@@ -91,7 +91,7 @@ static void tunnel_sock_put(struct extnet_sock *es)
 }
 
 static struct extnet_sock *tunnel_sock_get(struct net *net, __be16 port,
-				    struct netlink_ext_ack *extack)
+					   struct netlink_ext_ack *extack)
 {
 	struct extnet_net *en = net_generic(net, extnet_net_id);
 	struct extnet_sock *es;

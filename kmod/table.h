@@ -11,6 +11,7 @@
 #include <linux/atomic.h>
 #include <linux/refcount.h>
 #include <linux/mutex.h>
+#include <linux/bits.h>
 #include <net/dst_cache.h>
 
 /**
@@ -64,12 +65,12 @@ struct extnet_entry {
  */
 struct extnet_table {
 	struct rhashtable ht;
-	struct mutex lock;
+	struct mutex lock; /* writers of ht and vteps */
 	struct list_head vteps;
 };
 
 /* Upper bound of entries per device. */
-#define EXTNET_TABLE_MAX (1U << 24)
+#define EXTNET_TABLE_MAX BIT(24)
 
 int extnet_table_init(struct extnet_table *table);
 void extnet_table_destroy(struct extnet_table *table);

@@ -51,8 +51,9 @@
  *    EXTNET_A_PROBE_SRC4, EXTNET_A_AGEING: optional, as above
  *
  *    Attributes not given keep their value. EXTNET_A_LOCAL4 0.0.0.0 unsets
- *    the local address (the route to each VTEP then picks the source). A device that is up is re-bound
- *    to its UDP socket atomically; on failure nothing changes. Errors:
+ *    the local address (the route to each VTEP then picks the source). A
+ *    device that is up is re-bound to its UDP socket atomically; on failure
+ *    nothing changes. Errors:
  *    -EADDRINUSE if another device of the namespace already uses the VNI on
  *    the same port.
  *
@@ -145,6 +146,7 @@ enum extnet_cmd {
 	EXTNET_CMD_NEIGH_GET,
 	__EXTNET_CMD_MAX
 };
+
 #define EXTNET_CMD_MAX (__EXTNET_CMD_MAX - 1)
 
 /**
@@ -186,6 +188,7 @@ enum extnet_attr {
 	EXTNET_A_PAD,
 	__EXTNET_A_MAX
 };
+
 #define EXTNET_A_MAX (__EXTNET_A_MAX - 1)
 
 /**
@@ -219,6 +222,7 @@ enum extnet_map_attr {
 	EXTNET_MAP_A_REMOTE6,
 	__EXTNET_MAP_A_MAX
 };
+
 #define EXTNET_MAP_A_MAX (__EXTNET_MAP_A_MAX - 1)
 
 /**
@@ -248,6 +252,7 @@ enum extnet_neigh_attr {
 	EXTNET_NEIGH_A_AGE,
 	__EXTNET_NEIGH_A_MAX
 };
+
 #define EXTNET_NEIGH_A_MAX (__EXTNET_NEIGH_A_MAX - 1)
 
 /**
@@ -309,6 +314,7 @@ enum extnet_stats_attr {
 	EXTNET_STATS_A_RX_DROP_NEIGH_FULL,
 	__EXTNET_STATS_A_MAX
 };
+
 #define EXTNET_STATS_A_MAX (__EXTNET_STATS_A_MAX - 1)
 /* First counter attribute: counters are EXTNET_STATS_A_FIRST..MAX. */
 #define EXTNET_STATS_A_FIRST EXTNET_STATS_A_ARP_REPLIES
