@@ -63,6 +63,28 @@ static int do_help(int argc, char **argv)
 	return 0;
 }
 
+static bool is_option(const char *opt, const char *name);
+
+/*
+ * The display options may also follow the command, as in
+ * "extnet link show -s ext0": take them out wherever they stand.
+ */
+static int run_line(int argc, char **argv)
+{
+	int i, n = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (i > 0 && (is_option(argv[i], "-stats") ||
+			      is_option(argv[i], "-statistics")))
+			show_stats = true;
+		else if (i > 0 && is_option(argv[i], "-json"))
+			json_output = true;
+		else
+			argv[n++] = argv[i];
+	}
+	return run_command(objects, ARRAY_SIZE(objects), n, argv);
+}
+
 /*
  * Like "ip -batch": one command a line, stop at the first failure. The
  * netlink socket and the family id live in ipc.c and outlast each line.
@@ -85,7 +107,7 @@ static int run_batch(const char *name)
 		n = make_args(line, args, ARRAY_SIZE(args));
 		if (!n)
 			continue;
-		if (n < 0 || run_command(objects, ARRAY_SIZE(objects), n, args)) {
+		if (n < 0 || run_line(n, args)) {
 			fprintf(stderr, "Command failed %s:%lu\n", name, lineno);
 			ret = -1;
 			break;
@@ -101,6 +123,8 @@ static int run_batch(const char *name)
 
 static bool is_option(const char *opt, const char *name)
 {
+	if (opt[0] != '-')
+		return false;
 	/* "-" alone is no option; "--json" is taken for "-json". */
 	if (opt[0] == '-' && opt[1] == '-' && opt[2])
 		opt++;
@@ -151,7 +175,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		ret = -1;
 	} else {
-		ret = run_command(objects, ARRAY_SIZE(objects), argc, argv);
+		ret = run_line(argc, argv);
 	}
 
 	/* A full disk or a closed pipe must not pass for success. */
