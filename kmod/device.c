@@ -307,6 +307,8 @@ static void extnet_destructor(struct net_device *dev)
 {
 	struct extnet_dev *priv = netdev_priv(dev);
 
+	/* bridge_work() may still be returning from its dev_put(). */
+	flush_work(&priv->bridge_work);
 	extnet_neigh_destroy(&priv->neighs);
 	extnet_table_destroy(&priv->table);
 	free_percpu(priv->counters);

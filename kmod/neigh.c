@@ -132,10 +132,19 @@ static void learn_slow(struct extnet_dev *priv, const struct in6_addr *key,
 	struct extnet_neigh *old, *n;
 	struct sk_buff_head held;
 
+again:
 	spin_lock_bh(&nt->lock);
 	old = rhashtable_lookup_fast(&nt->ht, key, neigh_params);
-	if (old && neigh_complete(priv, old, mac))
-		goto out_learned;
+	if (old && READ_ONCE(old->state) == EXTNET_NEIGH_INCOMPLETE) {
+		/* Send what it held without holding the table's lock. If the
+		 * work gave up on it meanwhile, start over.
+		 */
+		spin_unlock_bh(&nt->lock);
+		if (!neigh_complete(priv, old, mac))
+			goto again;
+		extnet_count(priv, EXTNET_STATS_A_NEIGH_LEARNED);
+		return;
+	}
 	if (old && ether_addr_equal(old->lladdr, mac)) {
 		WRITE_ONCE(old->updated, jiffies);
 		goto out_unlock;
@@ -160,7 +169,6 @@ static void learn_slow(struct extnet_dev *priv, const struct in6_addr *key,
 		goto out_full;
 	}
 	kick_work(nt);
-out_learned:
 	spin_unlock_bh(&nt->lock);
 	extnet_count(priv, EXTNET_STATS_A_NEIGH_LEARNED);
 	return;
