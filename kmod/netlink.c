@@ -354,78 +354,53 @@ static int map_flush_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/**
- * struct dump_ctx - state of a table dump across dumpit calls
- * @priv: the device, referenced until the dump is done
- * @iter: position in the table; the object it stands on has not been
- *	sent yet
+/*
+ * Table dumps walk the rhashtable's buckets directly and keep only a
+ * position between dumpit calls (cb->args[0]: bucket, cb->args[1]: entries
+ * already sent from it). Nothing is held between calls: a reader that stops
+ * reading holds up neither the device nor its deletion. A resize between
+ * calls may make the dump miss or repeat entries, as any rhashtable dump.
  */
-struct dump_ctx {
-	struct extnet_dev *priv;
-	struct rhashtable_iter iter;
-};
-
-/* Done at the first dumpit call rather than in .start: 6.1 reports the
- * extack of a failing dumpit (in NLMSG_DONE), not that of .start.
- */
-static struct dump_ctx *dump_ctx(struct netlink_callback *cb,
-				 struct rhashtable *(*ht)(struct extnet_dev *))
+static int dump_table(struct sk_buff *skb, struct netlink_callback *cb,
+		      struct rhashtable *(*ht)(struct extnet_dev *),
+		      int (*fill)(struct sk_buff *, struct netlink_callback *,
+				  struct extnet_dev *, void *))
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct dump_ctx *ctx = (struct dump_ctx *)cb->args[0];
+	unsigned long bucket = cb->args[0], skip = cb->args[1];
+	const struct bucket_table *tbl;
 	struct extnet_dev *priv;
+	struct rhashtable *h;
+	struct rhash_head *pos;
+	int ret = 0;
 
-	if (ctx)
-		return ctx;
 	priv = lookup_device(sock_net(cb->skb->sk), info->attrs, cb->extack);
 	if (IS_ERR(priv))
-		return ERR_CAST(priv);
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
-	if (!ctx) {
-		extnet_device_put(priv);
-		return ERR_PTR(-ENOMEM);
-	}
-	ctx->priv = priv;
-	rhashtable_walk_enter(ht(priv), &ctx->iter);
-	cb->args[0] = (long)ctx;
-	return ctx;
-}
+		/* Gone since the first call: the dump just ends. */
+		return cb->args[2] ? 0 : PTR_ERR(priv);
+	cb->args[2] = 1;
+	h = ht(priv);
 
-static int dump_done(struct netlink_callback *cb)
-{
-	struct dump_ctx *ctx = (struct dump_ctx *)cb->args[0];
+	rcu_read_lock();
+	tbl = rht_dereference_rcu(h->tbl, h);
+	for (; bucket < tbl->size; bucket++, skip = 0) {
+		unsigned long i = 0;
 
-	if (ctx) {
-		rhashtable_walk_exit(&ctx->iter);
-		extnet_device_put(ctx->priv);
-		kfree(ctx);
-	}
-	return 0;
-}
-
-static int dump_walk(struct sk_buff *skb, struct netlink_callback *cb,
-		     struct rhashtable *(*ht)(struct extnet_dev *),
-		     int (*fill)(struct sk_buff *, struct netlink_callback *,
-				 struct extnet_dev *, void *))
-{
-	struct dump_ctx *ctx = dump_ctx(cb, ht);
-	void *obj;
-
-	if (IS_ERR(ctx))
-		return PTR_ERR(ctx);
-	rhashtable_walk_start(&ctx->iter);
-	obj = rhashtable_walk_peek(&ctx->iter);
-	while (obj) {
-		if (IS_ERR(obj)) {
-			if (PTR_ERR(obj) != -EAGAIN)
-				break;
-		} else if (fill(skb, cb, ctx->priv, obj)) {
-			break;
+		rht_for_each_rcu(pos, tbl, bucket) {
+			if (i++ < skip)
+				continue;
+			ret = fill(skb, cb, priv, rht_obj(h, pos));
+			if (ret)
+				goto out;
+			skip++;
 		}
-		obj = rhashtable_walk_next(&ctx->iter);
 	}
-	rhashtable_walk_stop(&ctx->iter);
-	return skb->len;
+out:
+	rcu_read_unlock();
+	cb->args[0] = bucket;
+	cb->args[1] = skip;
+	extnet_device_put(priv);
+	return ret && !skb->len ? ret : skb->len;
 }
 
 static void *put_msg(struct sk_buff *skb, struct netlink_callback *cb,
@@ -514,17 +489,14 @@ static struct rhashtable *neigh_ht(struct extnet_dev *priv)
 	return &priv->neighs.ht;
 }
 
-/* Sends objects until the message is full; the one that did not fit is
- * sent first by the next call.
- */
 static int map_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return dump_walk(skb, cb, entry_ht, fill_entry);
+	return dump_table(skb, cb, entry_ht, fill_entry);
 }
 
 static int neigh_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return dump_walk(skb, cb, neigh_ht, fill_neigh);
+	return dump_table(skb, cb, neigh_ht, fill_neigh);
 }
 
 static const struct genl_ops extnet_genl_ops[] = {
@@ -556,7 +528,6 @@ static const struct genl_ops extnet_genl_ops[] = {
 	{
 		.cmd = EXTNET_CMD_MAP_GET,
 		.dumpit = map_get_dumpit,
-		.done = dump_done,
 	},
 	{
 		.cmd = EXTNET_CMD_MAP_FLUSH,
@@ -566,7 +537,6 @@ static const struct genl_ops extnet_genl_ops[] = {
 	{
 		.cmd = EXTNET_CMD_NEIGH_GET,
 		.dumpit = neigh_get_dumpit,
-		.done = dump_done,
 	},
 };
 

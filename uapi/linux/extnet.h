@@ -16,8 +16,9 @@
  * - Every request names its device with EXTNET_A_IFINDEX or EXTNET_A_IFNAME
  *   (if both are given they must name the same device). The device must be
  *   an extnet device in the requester's network namespace.
- * - Validation is strict: unknown attributes, wrong lengths and values out of
- *   range are rejected with -EINVAL and an extended ack (extack) message.
+ * - Validation is strict: unknown attributes and wrong types are rejected
+ *   with -EINVAL, values out of range and attributes of the wrong length
+ *   with -ERANGE, each with an extended ack (extack) message.
  * - Commands that change state need CAP_NET_ADMIN in the user namespace that
  *   owns the network namespace (-EPERM otherwise). Reading is unprivileged.
  * - Addresses are in network byte order; other integers in host byte order.
@@ -92,7 +93,8 @@
  *
  *    A dump that runs while the table changes may miss entries added or
  *    removed during it, and may repeat an entry if the table is resized
- *    meanwhile (like every rhashtable walk).
+ *    meanwhile. It holds no reference on the device between reads: a
+ *    reader that stops reading delays nothing.
  *
  * EXTNET_CMD_MAP_FLUSH: remove every mapping entry of a device. Request:
  * device.
