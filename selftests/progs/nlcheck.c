@@ -4,16 +4,30 @@
  * netlink family and check that each is rejected with the right errno and
  * an extended ack message. Prints KTAP.
  *
- * usage: nlcheck EXTNET_DEV OTHER_DEV
- *   EXTNET_DEV: an extnet device in this namespace (gets test entries)
- *   OTHER_DEV:  a device of another kind (e.g. lo)
+ * usage: nlcheck [-n NETNS_PATH -f FOREIGN_DEV] EXTNET_DEV OTHER_DEV
+ *   EXTNET_DEV:  an extnet device in this namespace (gets test entries)
+ *   OTHER_DEV:   a device of another kind (e.g. lo)
+ *   NETNS_PATH:  another network namespace (/run/netns/NAME) holding the
+ *                extnet device FOREIGN_DEV, which requests made here must
+ *                not find
+ *
+ * The dump cases create and delete extnet devices of their own (with
+ * ip(8)) and fill them with every address of the three IPv4 documentation
+ * ranges (768 entries).
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -29,7 +43,7 @@
 static struct mnl_socket *nl;
 static uint16_t family;
 static unsigned int seq, tests, failed;
-static const char *ext_dev, *other_dev;
+static const char *ext_dev, *other_dev, *netns_path, *foreign_dev;
 
 static int family_cb(const struct nlattr *attr, void *data)
 {
@@ -86,19 +100,20 @@ static void open_socket(void)
 /* Sends @nlh, returns the errno of the answer (0 for success) and copies
  * the extack message into @msg.
  */
-static int transact(struct nlmsghdr *nlh, char *msg, size_t len)
+static int transact_on(struct mnl_socket *sock, struct nlmsghdr *nlh,
+		       char *msg, size_t len)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	int ret;
 
 	msg[0] = 0;
 	nlh->nlmsg_flags |= NLM_F_ACK;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0)
 		return errno;
 	for (;;) {
 		struct nlmsghdr *r;
 
-		ret = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		ret = mnl_socket_recvfrom(sock, buf, sizeof(buf));
 		if (ret <= 0)
 			return EIO;
 		for (r = (struct nlmsghdr *)buf; mnl_nlmsg_ok(r, ret);
@@ -132,6 +147,11 @@ static int transact(struct nlmsghdr *nlh, char *msg, size_t len)
 			return -error;
 		}
 	}
+}
+
+static int transact(struct nlmsghdr *nlh, char *msg, size_t len)
+{
+	return transact_on(nl, nlh, msg, len);
 }
 
 static void dev_attr(struct nlmsghdr *nlh, const char *dev)
@@ -373,6 +393,778 @@ static void map_cases(void)
 	       "nlmsg_flags");
 }
 
+/* Records one result with a diagnostic line. */
+static void result(bool pass, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	tests++;
+	if (!pass)
+		failed++;
+	printf("%s %u - %s\n", pass ? "ok" : "not ok", tests, name);
+	if (fmt) {
+		printf("# ");
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("\n");
+	}
+}
+
+/* A socket of its own (the family id is known); @rcvbuf: SO_RCVBUF or 0. */
+static struct mnl_socket *new_socket(int rcvbuf)
+{
+	struct mnl_socket *s = mnl_socket_open(NETLINK_GENERIC);
+	int one = 1;
+
+	if (!s || mnl_socket_bind(s, 0, MNL_SOCKET_AUTOPID) < 0) {
+		perror("netlink");
+		exit(1);
+	}
+	mnl_socket_setsockopt(s, NETLINK_EXT_ACK, &one, sizeof(one));
+	if (rcvbuf)
+		setsockopt(mnl_socket_get_fd(s), SOL_SOCKET, SO_RCVBUF,
+			   &rcvbuf, sizeof(rcvbuf));
+	return s;
+}
+
+/* Malformed messages and attributes: the netlink core's checks, as the
+ * family's strict policy gets them.
+ */
+static void malformed_cases(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char longname[64];
+	unsigned char big[100];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct genlmsghdr *g;
+	struct pollfd pfd;
+	uint32_t v32 = 5001;
+	int ret;
+
+	memset(big, 0xcb, sizeof(big));
+
+	nlh = REQ(EXTNET_CMD_LINK_GET, 0);
+	memset(longname, 'x', 20);
+	longname[20] = 0;
+	mnl_attr_put_strz(nlh, EXTNET_A_IFNAME, longname);
+	expect("interface name of 20 bytes (> IFNAMSIZ)", nlh, EINVAL,
+	       "policy validation");
+
+	nlh = REQ(EXTNET_CMD_LINK_GET, 0);
+	longname[16] = 0;
+	mnl_attr_put_strz(nlh, EXTNET_A_IFNAME, longname);
+	expect("interface name of 16 bytes + NUL (= IFNAMSIZ + 1)", nlh,
+	       EINVAL, "policy validation");
+
+	nlh = REQ(EXTNET_CMD_LINK_GET, 0);
+	longname[15] = 0;
+	mnl_attr_put_strz(nlh, EXTNET_A_IFNAME, longname);
+	expect("interface name of 15 bytes is valid (no such device)", nlh,
+	       ENODEV, "No such device");
+
+	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	dev_attr(nlh, ext_dev);
+	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+	mnl_attr_put(nlh, EXTNET_MAP_A_ADDR4, sizeof(big), big);
+	put_in(nlh, EXTNET_MAP_A_REMOTE4, "192.0.2.2");
+	mnl_attr_nest_end(nlh, nest);
+	expect("overlay address of 100 bytes", nlh, EINVAL,
+	       "invalid attribute length");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put(nlh, EXTNET_A_LOCAL4, sizeof(big), big);
+	expect("local address of 100 bytes", nlh, EINVAL,
+	       "invalid attribute length");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	nest = mnl_attr_nest_start(nlh, EXTNET_A_VNI);
+	mnl_attr_put_u32(nlh, 1, 5001);
+	mnl_attr_nest_end(nlh, nest);
+	expect("nested attribute where a u32 is expected (VNI)", nlh, EINVAL,
+	       "invalid attribute length");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put(nlh, EXTNET_A_VNI | NLA_F_NESTED, sizeof(v32), &v32);
+	expect("u32 flagged NLA_F_NESTED (VNI)", nlh, EINVAL,
+	       "NLA_F_NESTED not expected");
+
+	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u32(nlh, EXTNET_A_MAP, 0xcb007132);
+	expect("u32 where the nested entry is expected", nlh, EINVAL,
+	       "NLA_F_NESTED is missing");
+
+	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u32(nlh, EXTNET_A_MAP | NLA_F_NESTED, 0xdeadbeef);
+	expect("entry nest holding 4 bytes of garbage", nlh, EINVAL,
+	       "bytes leftover");
+
+	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	dev_attr(nlh, ext_dev);
+	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+	put_in(nlh, EXTNET_MAP_A_ADDR4, "203.0.113.50");
+	put_in(nlh, EXTNET_MAP_A_REMOTE4, "192.0.2.2");
+	mnl_attr_nest_end(nlh, nest);
+	nest->nla_type &= ~NLA_F_NESTED;
+	expect("entry nest without NLA_F_NESTED", nlh, EINVAL,
+	       "NLA_F_NESTED is missing");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u8(nlh, EXTNET_A_VNI, 7);
+	expect("u8 where a u32 is expected (VNI)", nlh, EINVAL,
+	       "invalid attribute length");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u32(nlh, EXTNET_A_TTL, 64);
+	expect("u32 where a u8 is expected (TTL)", nlh, EINVAL,
+	       "invalid attribute length");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u32(nlh, EXTNET_A_PORT, 4789);
+	expect("u32 where a u16 is expected (port)", nlh, EINVAL,
+	       "invalid attribute length");
+
+	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	dev_attr(nlh, ext_dev);
+	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+	put_in(nlh, EXTNET_MAP_A_ADDR4, "203.0.113.50");
+	put_in(nlh, EXTNET_MAP_A_REMOTE4, "192.0.2.2");
+	mnl_attr_put_u32(nlh, EXTNET_MAP_A_MAX + 1, 1);
+	mnl_attr_nest_end(nlh, nest);
+	expect("unknown attribute inside the entry nest", nlh, EINVAL,
+	       "Unknown attribute type");
+
+	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	dev_attr(nlh, ext_dev);
+	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+	put_in(nlh, EXTNET_MAP_A_ADDR4, "203.0.113.50");
+	put_in(nlh, EXTNET_MAP_A_REMOTE4, "192.0.2.2");
+	mnl_attr_put_u32(nlh, EXTNET_MAP_A_UNSPEC, 1);
+	mnl_attr_nest_end(nlh, nest);
+	expect("attribute type 0 inside the entry nest", nlh, EINVAL,
+	       "Unknown attribute type");
+
+	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	dev_attr(nlh, ext_dev);
+	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+	mnl_attr_nest_end(nlh, nest);
+	expect("empty entry nest", nlh, EINVAL, "Missing overlay");
+
+	nlh = REQ(EXTNET_CMD_MAP_DEL, 0);
+	dev_attr(nlh, ext_dev);
+	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+	put_in(nlh, EXTNET_MAP_A_REMOTE4, "192.0.2.2");
+	mnl_attr_nest_end(nlh, nest);
+	expect("map del without an address", nlh, EINVAL, "Missing overlay");
+
+	nlh = REQ(EXTNET_CMD_LINK_GET, 0);
+	dev_attr(nlh, ext_dev);
+	g = mnl_nlmsg_get_payload(nlh);
+	g->reserved = 1;
+	expect("genlmsghdr with reserved != 0", nlh, EINVAL,
+	       "reserved field is not 0");
+
+	nlh = REQ(EXTNET_CMD_LINK_GET, 0);
+	nlh->nlmsg_len = NLMSG_HDRLEN + 2;
+	expect("message cut inside the genetlink header", nlh, EINVAL, NULL);
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u32(nlh, EXTNET_A_VNI, 5001);
+	nlh->nlmsg_len -= 2;
+	expect("last attribute cut short (nla_len beyond the message)", nlh,
+	       EINVAL, "bytes leftover");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	{
+		struct nlattr *a = mnl_nlmsg_get_payload_tail(nlh);
+
+		a->nla_len = 2;
+		a->nla_type = EXTNET_A_VNI;
+		nlh->nlmsg_len += 4;
+	}
+	expect("attribute with nla_len 2 (< header)", nlh, EINVAL,
+	       "bytes leftover");
+
+	/* nlmsg_len claims more than the datagram holds: the kernel drops
+	 * it without an answer; the socket must keep working.
+	 */
+	nlh = REQ(EXTNET_CMD_LINK_GET, NLM_F_ACK);
+	dev_attr(nlh, ext_dev);
+	ret = nlh->nlmsg_len;
+	nlh->nlmsg_len += 64;
+	mnl_socket_sendto(nl, nlh, ret);
+	pfd.fd = mnl_socket_get_fd(nl);
+	pfd.events = POLLIN;
+	ret = poll(&pfd, 1, 300);
+	result(ret == 0, "nlmsg_len beyond the datagram: ignored, no answer",
+	       "poll: %d", ret);
+	nlh = REQ(EXTNET_CMD_LINK_GET, 0);
+	dev_attr(nlh, ext_dev);
+	expect("the socket still works afterwards", nlh, 0, NULL);
+
+	nlh = REQ(EXTNET_CMD_MAP_ADD, NLM_F_DUMP);
+	dev_attr(nlh, ext_dev);
+	expect("dump request for a command without dump", nlh, EOPNOTSUPP,
+	       NULL);
+
+	nlh = REQ(EXTNET_CMD_MAP_GET, 0);
+	dev_attr(nlh, ext_dev);
+	expect("map get without the dump flag", nlh, EOPNOTSUPP, NULL);
+
+	nlh = REQ(EXTNET_CMD_NEIGH_GET, NLM_F_DUMP);
+	expect("neigh dump without a device", nlh, EINVAL, "Missing device");
+
+	nlh = REQ(EXTNET_CMD_MAP_FLUSH, 0);
+	expect("map flush without a device", nlh, EINVAL, "Missing device");
+
+	nlh = REQ(EXTNET_CMD_LINK_GET, 0);
+	mnl_attr_put_u32(nlh, EXTNET_A_IFINDEX, 0);
+	expect("ifindex 0", nlh, ERANGE, "range");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u16(nlh, EXTNET_A_PORT, 0);
+	expect("UDP port 0", nlh, ERANGE, "range");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u32(nlh, EXTNET_A_AGEING, 1000001);
+	expect("ageing above 1000000 s", nlh, ERANGE, "range");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	put_in(nlh, EXTNET_A_PROBE_SRC4, "255.255.255.255");
+	expect("broadcast probe source", nlh, EINVAL, "Probe source");
+
+	nlh = map_req(buf, EXTNET_CMD_MAP_ADD, 0, ext_dev, "127.0.0.1",
+		      "192.0.2.2");
+	expect("map add of a loopback address", nlh, EINVAL, "unicast");
+
+	nlh = map_req(buf, EXTNET_CMD_MAP_ADD, 0, ext_dev, "203.0.113.50",
+		      "255.255.255.255");
+	expect("map add with a broadcast VTEP", nlh, EINVAL, "unicast");
+}
+
+/* Duplicate attributes: netlink keeps the last one; extnet must apply that
+ * one consistently.
+ */
+static int link_attr_cb(const struct nlattr *a, void *data)
+{
+	uint32_t *v = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case EXTNET_A_IFINDEX:
+		v[0] = mnl_attr_get_u32(a);
+		break;
+	case EXTNET_A_VNI:
+		v[1] = mnl_attr_get_u32(a);
+		break;
+	case EXTNET_A_ENTRIES:
+		v[2] = mnl_attr_get_u32(a);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), link_attr_cb,
+			      data);
+}
+
+/* LINK_GET of @dev on @s: v[0] ifindex, v[1] VNI (~0 if unset), v[2]
+ * entries. Returns 0 or an errno.
+ */
+static int link_get(struct mnl_socket *s, const char *dev, uint32_t *v)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = REQ(EXTNET_CMD_LINK_GET, 0);
+	unsigned int rseq = nlh->nlmsg_seq;
+	int ret;
+
+	v[0] = 0;
+	v[1] = ~0u;
+	v[2] = 0;
+	dev_attr(nlh, dev);
+	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0)
+		return errno;
+	ret = mnl_socket_recvfrom(s, buf, sizeof(buf));
+	if (ret < 0)
+		return errno;
+	ret = mnl_cb_run(buf, ret, rseq, 0, link_cb, v);
+	return ret < 0 ? errno : 0;
+}
+
+static void duplicate_cases(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	uint32_t v[3];
+	int ret;
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u32(nlh, EXTNET_A_VNI, 100);
+	mnl_attr_put_u32(nlh, EXTNET_A_VNI, 200);
+	expect("duplicate VNI attributes are accepted", nlh, 0, NULL);
+	ret = link_get(nl, ext_dev, v);
+	result(!ret && v[1] == 200, "duplicate VNI: the last one applies",
+	       "link get: errno %d, VNI %u", ret, v[1]);
+
+	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	dev_attr(nlh, ext_dev);
+	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+	put_in(nlh, EXTNET_MAP_A_ADDR4, "203.0.113.60");
+	put_in(nlh, EXTNET_MAP_A_ADDR4, "203.0.113.61");
+	put_in(nlh, EXTNET_MAP_A_REMOTE4, "192.0.2.2");
+	mnl_attr_nest_end(nlh, nest);
+	expect("duplicate overlay addresses in one entry are accepted", nlh, 0,
+	       NULL);
+	nlh = map_req(buf, EXTNET_CMD_MAP_DEL, 0, ext_dev, "203.0.113.60",
+		      NULL);
+	expect("duplicate address: the first one was not mapped", nlh, ENOENT,
+	       "not mapped");
+	nlh = map_req(buf, EXTNET_CMD_MAP_DEL, 0, ext_dev, "203.0.113.61",
+		      NULL);
+	expect("duplicate address: the last one was mapped", nlh, 0, NULL);
+
+	nlh = REQ(EXTNET_CMD_LINK_GET, 0);
+	mnl_attr_put_u32(nlh, EXTNET_A_IFINDEX, if_nametoindex(other_dev));
+	mnl_attr_put_u32(nlh, EXTNET_A_IFINDEX, if_nametoindex(ext_dev));
+	dev_attr(nlh, ext_dev);
+	expect("duplicate ifindex, the last one agreeing with the name", nlh, 0,
+	       NULL);
+}
+
+/* The device of another network namespace must not be found from here. */
+static void foreign_cases(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], name[IF_NAMESIZE];
+	struct mnl_socket *fs;
+	struct nlmsghdr *nlh;
+	int self, other, ret;
+	uint32_t v[3];
+
+	self = open("/proc/self/ns/net", O_RDONLY);
+	other = open(netns_path, O_RDONLY);
+	if (self < 0 || other < 0 || setns(other, CLONE_NEWNET)) {
+		perror("nlcheck: netns");
+		exit(1);
+	}
+	fs = new_socket(0);
+	if (setns(self, CLONE_NEWNET)) {
+		perror("nlcheck: setns back");
+		exit(1);
+	}
+	close(self);
+	close(other);
+
+	ret = link_get(fs, foreign_dev, v);
+	result(!ret && v[0], "the other namespace's device exists there",
+	       "%s in %s: errno %d, ifindex %u", foreign_dev, netns_path, ret,
+	       v[0]);
+	mnl_socket_close(fs);
+
+	nlh = REQ(EXTNET_CMD_LINK_GET, 0);
+	dev_attr(nlh, foreign_dev);
+	expect("link get of another namespace's device by name", nlh, ENODEV,
+	       "No such device");
+	nlh = map_req(buf, EXTNET_CMD_MAP_ADD, 0, foreign_dev, "203.0.113.62",
+		      "192.0.2.2");
+	expect("map add to another namespace's device by name", nlh, ENODEV,
+	       "No such device");
+	nlh = REQ(EXTNET_CMD_MAP_GET, NLM_F_DUMP);
+	dev_attr(nlh, foreign_dev);
+	expect("map dump of another namespace's device by name", nlh, ENODEV,
+	       "No such device");
+	if (v[0] && !if_indextoname(v[0], name)) {
+		nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+		mnl_attr_put_u32(nlh, EXTNET_A_IFINDEX, v[0]);
+		mnl_attr_put_u32(nlh, EXTNET_A_VNI, 77);
+		expect("link set of another namespace's device by ifindex",
+		       nlh, ENODEV, "No such device");
+	} else {
+		tests++;
+		printf("ok %u - link set of another namespace's device by ifindex # SKIP ifindex %u exists here too\n",
+		       tests, v[0]);
+	}
+}
+
+/* The 768 addresses of 192.0.2.0/24, 198.51.100.0/24 and 203.0.113.0/24,
+ * host order, by index.
+ */
+#define NADDR 768
+
+static uint32_t doc_addr(unsigned int i)
+{
+	static const uint32_t base[3] = { 0xc0000200, 0xc6336400, 0xcb007100 };
+
+	return base[i / 256] | (i % 256);
+}
+
+static int doc_index(uint32_t a)
+{
+	unsigned int i;
+
+	for (i = 0; i < 3; i++)
+		if ((a & ~0xffu) == (doc_addr(i * 256) & ~0xffu))
+			return i * 256 + (a & 0xff);
+	return -1;
+}
+
+/* MAP_ADD, _REPLACE or _DEL of address @i on @s; returns 0 or an errno. */
+static int map_op(struct mnl_socket *s, uint8_t cmd, const char *dev,
+		  unsigned int i, uint32_t remote)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], msg[256];
+	struct nlmsghdr *nlh = REQ(cmd, 0);
+	uint32_t a = htonl(doc_addr(i)), r = htonl(remote);
+	struct nlattr *nest;
+
+	dev_attr(nlh, dev);
+	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+	mnl_attr_put(nlh, EXTNET_MAP_A_ADDR4, 4, &a);
+	if (cmd != EXTNET_CMD_MAP_DEL)
+		mnl_attr_put(nlh, EXTNET_MAP_A_REMOTE4, 4, &r);
+	mnl_attr_nest_end(nlh, nest);
+	return transact_on(s, nlh, msg, sizeof(msg));
+}
+
+/* Applies @cmd to addresses [@from, @to); returns how many failed. */
+static unsigned int map_range(struct mnl_socket *s, uint8_t cmd,
+			      const char *dev, unsigned int from,
+			      unsigned int to, bool *present)
+{
+	unsigned int i, bad = 0;
+
+	for (i = from; i < to; i++) {
+		if (map_op(s, cmd, dev, i, 0xc0000202)) {
+			bad++;
+			continue;
+		}
+		if (present)
+			present[i] = cmd != EXTNET_CMD_MAP_DEL;
+	}
+	return bad;
+}
+
+struct dump {
+	struct mnl_socket *s;
+	unsigned int seq, ifindex;
+	unsigned short seen[NADDR];
+	unsigned int msgs, dups, bad, steps;
+	int error;		/* of NLMSG_DONE/NLMSG_ERROR, or a recv errno */
+	bool done;
+};
+
+static void dump_msg(struct dump *d, const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a, *b;
+	uint32_t ifindex = 0;
+	int idx = -1;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) == EXTNET_A_IFINDEX)
+			ifindex = mnl_attr_get_u32(a);
+		if (mnl_attr_get_type(a) != EXTNET_A_MAP)
+			continue;
+		mnl_attr_for_each_nested(b, a)
+			if (mnl_attr_get_type(b) == EXTNET_MAP_A_ADDR4 &&
+			    mnl_attr_get_payload_len(b) == 4)
+				idx = doc_index(ntohl(mnl_attr_get_u32(b)));
+	}
+	d->msgs++;
+	if (ifindex != d->ifindex || idx < 0)
+		d->bad++;
+	else if (d->seen[idx]++)
+		d->dups++;
+}
+
+static int dump_start(struct dump *d, const char *dev, int rcvbuf)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	memset(d, 0, sizeof(*d));
+	d->ifindex = if_nametoindex(dev);
+	d->s = new_socket(rcvbuf);
+	nlh = REQ(EXTNET_CMD_MAP_GET, NLM_F_DUMP);
+	dev_attr(nlh, dev);
+	d->seq = nlh->nlmsg_seq;
+	return mnl_socket_sendto(d->s, nlh, nlh->nlmsg_len) < 0 ? errno : 0;
+}
+
+/* Reads one datagram of a dump (4 KiB: the kernel fills one page at a
+ * time for a socket that never read with a larger buffer). Returns true
+ * while the dump goes on.
+ */
+static bool dump_step(struct dump *d)
+{
+	char buf[4096];
+	const struct nlmsghdr *r;
+	int len;
+
+	if (d->done)
+		return false;
+	len = mnl_socket_recvfrom(d->s, buf, sizeof(buf));
+	if (len < 0) {
+		d->error = errno;
+		d->done = true;
+		return false;
+	}
+	d->steps++;
+	for (r = (struct nlmsghdr *)buf; mnl_nlmsg_ok(r, len);
+	     r = mnl_nlmsg_next(r, &len)) {
+		if (r->nlmsg_type == NLMSG_DONE || r->nlmsg_type == NLMSG_ERROR) {
+			d->error = -*(int *)mnl_nlmsg_get_payload(r);
+			d->done = true;
+			return false;
+		}
+		dump_msg(d, r);
+	}
+	return true;
+}
+
+/* Dumps @dev to the end on a fresh socket; true if it worked. */
+static bool dump_all(struct dump *d, const char *dev)
+{
+	if (dump_start(d, dev, 0))
+		return false;
+	while (dump_step(d))
+		;
+	mnl_socket_close(d->s);
+	return !d->error && !d->bad;
+}
+
+static unsigned int count_present(const bool *present)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < NADDR; i++)
+		n += present[i];
+	return n;
+}
+
+/* Compares a quiescent dump with what the table should hold. */
+static void check_table(const char *name, const char *dev,
+			const bool *present)
+{
+	static struct dump d;
+	unsigned int i, missing = 0, extra = 0;
+	uint32_t v[3];
+	bool okd = dump_all(&d, dev);
+	int ret = link_get(nl, dev, v);
+
+	for (i = 0; i < NADDR; i++) {
+		missing += present[i] && !d.seen[i];
+		extra += !present[i] && d.seen[i];
+	}
+	result(okd && !ret && !missing && !extra &&
+	       v[2] == count_present(present), name,
+	       "dump: error %d, %u messages, %u bad, %u repeated, %u missing, %u extra; entries %u, want %u",
+	       d.error, d.msgs, d.bad, d.dups, missing, extra, v[2],
+	       count_present(present));
+}
+
+static bool ip_link(const char *verb, const char *dev)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "ip link %s %s%s", verb, dev,
+		 strcmp(verb, "add") ? "" : " type extnet");
+	fflush(stdout);
+	return system(cmd) == 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Waits up to @secs for @pid; returns its wait status or -1. */
+static int wait_child(pid_t pid, double secs)
+{
+	double end = now() + secs;
+	int status;
+
+	do {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		usleep(20000);
+	} while (now() < end);
+	return -1;
+}
+
+/* A MAP_GET dump of 700 entries read a page at a time from a socket with a
+ * minimal receive buffer, while entries are deleted, added and replaced
+ * between reads (the table shrinks and grows under the walk), then closed
+ * half-way. The table must be what the changes made of it.
+ */
+static void dump_interrupted_case(void)
+{
+	static const char dev[] = "extdump1";
+	static bool present[NADDR];
+	static struct dump d;
+	unsigned int bad = 0;
+	bool steps_ok = true;
+
+	if (!ip_link("add", dev)) {
+		result(false, "create a device for the dump cases", NULL);
+		return;
+	}
+	bad += map_range(nl, EXTNET_CMD_MAP_ADD, dev, 0, 700, present);
+	result(!bad, "700 entries added for the interrupted dump",
+	       "%u failed", bad);
+
+	dump_start(&d, dev, 1);
+	steps_ok &= dump_step(&d) && dump_step(&d);
+	bad = map_range(nl, EXTNET_CMD_MAP_DEL, dev, 0, 300, present);
+	steps_ok &= dump_step(&d);
+	bad += map_range(nl, EXTNET_CMD_MAP_DEL, dev, 300, 600, present);
+	steps_ok &= dump_step(&d);
+	bad += map_range(nl, EXTNET_CMD_MAP_ADD, dev, 700, 768, present);
+	bad += map_range(nl, EXTNET_CMD_MAP_ADD, dev, 0, 400, present);
+	steps_ok &= dump_step(&d);
+	bad += map_range(nl, EXTNET_CMD_MAP_REPLACE, dev, 350, 450, present);
+	steps_ok &= dump_step(&d);
+	result(!bad && steps_ok && !d.bad,
+	       "dump read a page at a time while 1168 changes are made",
+	       "%u changes failed; dump: %u reads, %u messages, %u bad, %u repeated, done %d error %d",
+	       bad, d.steps, d.msgs, d.bad, d.dups, d.done, d.error);
+	mnl_socket_close(d.s);
+	result(!d.done, "socket closed in the middle of the dump", NULL);
+
+	usleep(200000);
+	check_table("table consistent after the interrupted dump", dev,
+		    present);
+	bad = map_range(nl, EXTNET_CMD_MAP_DEL, dev, 0, NADDR, present);
+	check_table("every entry deletable afterwards", dev, present);
+	result(ip_link("del", dev), "device deleted after the interrupted dump",
+	       NULL);
+}
+
+/* A dump read to the end while another socket adds 512 entries to the
+ * 256 there: it must end cleanly and list every entry that was there all
+ * along (the documentation allows missing the new ones and repeats).
+ */
+static void dump_while_adding_case(void)
+{
+	static const char dev[] = "extdump2";
+	static bool present[NADDR];
+	static struct dump d;
+	unsigned int i, bad, missing = 0, newseen = 0;
+	int pfd[2], status;
+	pid_t pid;
+	char c;
+
+	if (!ip_link("add", dev)) {
+		result(false, "create a device for the dump cases", NULL);
+		return;
+	}
+	bad = map_range(nl, EXTNET_CMD_MAP_ADD, dev, 512, NADDR, present);
+	if (pipe(pfd))
+		exit(1);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		struct mnl_socket *s = new_socket(0);
+
+		close(pfd[0]);
+		if (write(pfd[1], "x", 1) != 1)
+			exit(1);
+		exit(map_range(s, EXTNET_CMD_MAP_ADD, dev, 0, 512, NULL) ? 1 :
+									     0);
+	}
+	close(pfd[1]);
+	if (read(pfd[0], &c, 1) != 1)
+		exit(1);
+	close(pfd[0]);
+	dump_start(&d, dev, 1);
+	while (dump_step(&d))
+		usleep(3000);
+	mnl_socket_close(d.s);
+	status = wait_child(pid, 60);
+
+	for (i = 0; i < NADDR; i++) {
+		missing += present[i] && !d.seen[i];
+		newseen += !present[i] && d.seen[i];
+	}
+	result(!bad && d.done && !d.error && !d.bad,
+	       "dump while entries are added ends cleanly",
+	       "%u reads, %u messages, %u bad, %u repeated, error %d",
+	       d.steps, d.msgs, d.bad, d.dups, d.error);
+	result(!missing, "dump while adding lists every entry present throughout",
+	       "%u of 256 missing; %u of the 512 new ones seen", missing,
+	       newseen);
+	result(status != -1 && WIFEXITED(status) && !WEXITSTATUS(status),
+	       "512 entries added during the dump", "wait status %d", status);
+	for (i = 0; i < 512; i++)
+		present[i] = true;
+	check_table("table holds all 768 entries afterwards", dev, present);
+	result(ip_link("del", dev), "device deleted after the dump", NULL);
+}
+
+/* A dump holds the device between reads. Deleting the device must not
+ * wait for the reader, who may never read again (reading is unprivileged).
+ */
+static void dump_delete_case(void)
+{
+	static const char dev[] = "extdump3";
+	static struct dump d;
+	unsigned int bad;
+	int status = -1;
+	double t0, t1;
+	pid_t pid;
+
+	if (!ip_link("add", dev)) {
+		result(false, "create a device for the dump cases", NULL);
+		return;
+	}
+	bad = map_range(nl, EXTNET_CMD_MAP_ADD, dev, 0, 300, NULL);
+	dump_start(&d, dev, 1);
+	dump_step(&d);
+	fflush(stdout);
+	t0 = now();
+	pid = fork();
+	if (pid == 0) {
+		execlp("ip", "ip", "link", "del", dev, (char *)NULL);
+		exit(127);
+	}
+	status = wait_child(pid, 3);
+	t1 = now();
+	result(!bad && status != -1 && WIFEXITED(status) &&
+	       !WEXITSTATUS(status),
+	       "ip link del of a device with an open MAP_GET dump returns at once",
+	       "%s after %.1f s (wait status %d); dump: %u reads, %u messages",
+	       status == -1 ? "still blocked" : "done", t1 - t0, status,
+	       d.steps, d.msgs);
+	/* Reading on ends the dump and releases the device. */
+	while (dump_step(&d))
+		;
+	mnl_socket_close(d.s);
+	if (status == -1)
+		status = wait_child(pid, 30);
+	result(status != -1 && !if_nametoindex(dev) && !d.bad,
+	       "the dump reads on to the end and the device goes",
+	       "wait status %d after %.1f s; dump: %u messages, %u bad, error %d",
+	       status, now() - t0, d.msgs, d.bad, d.error);
+}
+
 /* In a child without privileges: every change must fail with EPERM, and
  * reading must still work.
  */
@@ -415,17 +1207,39 @@ static void unprivileged_cases(void)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: nlcheck EXTNET_DEV OTHER_DEV\n");
-		return 2;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "n:f:")) != -1) {
+		switch (opt) {
+		case 'n':
+			netns_path = optarg;
+			break;
+		case 'f':
+			foreign_dev = optarg;
+			break;
+		default:
+			goto usage;
+		}
 	}
-	ext_dev = argv[1];
-	other_dev = argv[2];
+	if (argc - optind != 2 || !netns_path != !foreign_dev)
+		goto usage;
+	ext_dev = argv[optind];
+	other_dev = argv[optind + 1];
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	open_socket();
 	link_cases();
 	map_cases();
 	unprivileged_cases();
+	malformed_cases();
+	duplicate_cases();
+	if (netns_path)
+		foreign_cases();
+	dump_interrupted_case();
+	dump_while_adding_case();
+	dump_delete_case();
 	printf("# nlcheck: %u passed, %u failed\n", tests - failed, failed);
 	return failed ? 1 : 0;
+usage:
+	fprintf(stderr, "usage: nlcheck [-n NETNS_PATH -f FOREIGN_DEV] EXTNET_DEV OTHER_DEV\n");
+	return 2;
 }

@@ -1,0 +1,322 @@
+#!/bin/bash
+# Lifecycle under load, beyond teardown.sh: mapping entries churned by
+# concurrent `extnet -batch` writers and dump readers while TCP and echo
+# traffic flows (replacing a live entry must not lose a packet); device
+# deletion on the receiving side, with packets held for an unresolved host
+# and with a writer running; deletion of a namespace holding two devices on
+# one socket; rmmod with all of that at once; and 20 cycles of load,
+# configure, traffic, unload. The harness fails the run on any kernel
+# splat (and on kmemleak reports where the kernel has it).
+# Functions run through check() look unreachable to shellcheck:
+# shellcheck disable=SC2317
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=topo.sh
+. "$(dirname "$0")/topo.sh"
+
+CYCLES=20
+ktap_plan $((24 + CYCLES))
+
+# batch_file FILE DEV FIRST N ROUNDS: ROUNDS rounds of add, replace and del
+# of 198.51.100.FIRST.. (N addresses) on DEV, one command a line.
+batch_file() {
+	local file=$1 dev=$2 first=$3 n=$4 rounds=$5 r i
+	for ((r = 0; r < rounds; r++)); do
+		for ((i = first; i < first + n; i++)); do
+			echo "map add 198.51.100.$i dev $dev remote 192.0.2.9"
+		done
+		for ((i = first; i < first + n; i++)); do
+			printf 'map replace 198.51.100.%d dev %s remote 192.0.2.10 lladdr 02:00:00:00:01:%02x\n' \
+				"$i" "$dev" "$i"
+		done
+		for ((i = first; i < first + n; i++)); do
+			echo "map del 198.51.100.$i dev $dev"
+		done
+	done >"$file"
+}
+
+# writer NS FILE SECONDS OUT: run `extnet -batch FILE` in NS again and again
+# for SECONDS (or until the file STOP appears); writes "runs failures" to
+# OUT.
+writer() {
+	local ns=$1 file=$2 end=$((EPOCHSECONDS + $3)) out=$4 runs=0 fails=0
+	while ((EPOCHSECONDS < end)) && [[ ! -e $_LIB_TMP/STOP ]]; do
+		if ip netns exec "$ns" extnet -batch "$file" >/dev/null 2>"$out.err"; then
+			runs=$((runs + 1))
+		else
+			fails=$((fails + 1))
+		fi
+	done
+	echo "$runs $fails" >"$out"
+}
+
+# reader NS DEV SECONDS OUT: dump DEV's entries again and again.
+reader() {
+	local ns=$1 dev=$2 end=$((EPOCHSECONDS + $3)) out=$4 runs=0 fails=0
+	while ((EPOCHSECONDS < end)) && [[ ! -e $_LIB_TMP/STOP ]]; do
+		if ip netns exec "$ns" extnet -s map show dev "$dev" >/dev/null 2>&1; then
+			runs=$((runs + 1))
+		else
+			fails=$((fails + 1))
+		fi
+	done
+	echo "$runs $fails" >"$out"
+}
+
+# flood SECONDS: echo floods hA1 -> hB1 and hB1 -> hA2, and UDP hA1 ->
+# hB1, in the background (pids in FLOOD_PIDS).
+FLOOD_PIDS=()
+flood() {
+	timeout "$(($1 + 2))" ip netns exec hA1 ping -q -i 0.005 -w "$1" 203.0.113.21 >/dev/null 2>&1 &
+	FLOOD_PIDS+=($!)
+	timeout "$(($1 + 2))" ip netns exec hB1 ping -q -i 0.005 -w "$1" 203.0.113.12 >/dev/null 2>&1 &
+	FLOOD_PIDS+=($!)
+	ip netns exec hB1 iperf3 -s -1 -B 203.0.113.21 >/dev/null 2>&1 &
+	FLOOD_PIDS+=($!)
+	sleep 0.3
+	timeout "$(($1 + 3))" ip netns exec hA1 iperf3 -c 203.0.113.21 -u -b 50M -t "$1" \
+		>/dev/null 2>&1 &
+	FLOOD_PIDS+=($!)
+}
+
+flood_stop() {
+	local pid
+	for pid in "${FLOOD_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in "${FLOOD_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	FLOOD_PIDS=()
+	# iperf3 -s -1 is exec'd by ip netns exec; a server that never saw its
+	# client is still there.
+	ip netns pids hB1 2>/dev/null | xargs -r kill 2>/dev/null || true
+}
+
+# hold_packets: gB maps 203.0.113.13, which no host at site A has: hB1's
+# echoes to it reach gA, which holds them and probes site A for it.
+HOLD_PID=
+hold_packets() {
+	ip netns exec gB extnet map replace 203.0.113.13 dev ext0 remote "$UL_A"
+	ip netns exec hB1 ping -q -i 0.1 -w 60 203.0.113.13 >/dev/null 2>&1 &
+	HOLD_PID=$!
+	wait_for -t 5 bash -c "ip netns exec gA extnet neigh show dev ext0 | grep -q '^203.0.113.13 .*incomplete'"
+}
+
+hold_stop() {
+	kill "$HOLD_PID" 2>/dev/null || true
+	wait "$HOLD_PID" 2>/dev/null || true
+}
+
+# site_a_ext0: (re)create gA's ext0 with its entry.
+site_a_ext0() {
+	gw_extnet gA "$UL_A"
+	in_ns gA extnet map add 203.0.113.21 dev ext0 remote "$UL_B"
+}
+
+# site_b_ext0: (re)create gB's ext0 with its entries.
+site_b_ext0() {
+	gw_extnet gB "$UL_B"
+	in_ns gB extnet map add 203.0.113.11 dev ext0 remote "$UL_A"
+	in_ns gB extnet map add 203.0.113.12 dev ext0 remote "$UL_A"
+}
+
+# echo_ok: hA1 <-> hB1 answer (after a re-creation: resolution first).
+echo_ok() {
+	wait_for -t 10 ip netns exec hA1 ping -c 1 -W 1 203.0.113.21 &&
+		ip netns exec hA1 ping -c 3 -i 0.2 -W 2 203.0.113.21 &&
+		ip netns exec hB1 ping -c 3 -i 0.2 -W 2 203.0.113.11
+}
+
+# no_extnet_devices: no extnet device left in any namespace.
+no_extnet_devices() {
+	local ns out
+	out=$(ip -br link show type extnet)
+	for ns in $(ip netns list | awk '{ print $1 }'); do
+		out+=$(ip -n "$ns" -br link show type extnet)
+	done
+	echo "${out:-none}"
+	[[ -z $out ]]
+}
+
+two_sites
+check "traffic flows before" echo_ok
+
+diag "---- entries churned under traffic"
+batch_file "$_LIB_TMP/w1" ext0 0 100 4
+batch_file "$_LIB_TMP/w2" ext0 100 100 4
+# The live entry, replaced over and over (same VTEP, new entry each time).
+for ((i = 0; i < 400; i++)); do
+	echo "map replace 203.0.113.21 dev ext0 remote $UL_B"
+done >"$_LIB_TMP/w3"
+diag "two writers of $(wc -l <"$_LIB_TMP/w1") lines a run each, a reader, TCP hA1 -> hB1"
+rm -f "$_LIB_TMP/STOP"
+writer gA "$_LIB_TMP/w1" 6 "$_LIB_TMP/w1.out" &
+w1=$!
+writer gA "$_LIB_TMP/w2" 6 "$_LIB_TMP/w2.out" &
+w2=$!
+reader gA ext0 6 "$_LIB_TMP/r1.out" &
+r1=$!
+check "iperf3 TCP hA1 -> hB1 while entries churn" iperf_pair hB1 203.0.113.21 hA1
+wait "$w1" "$w2" "$r1"
+check "every batch run of both writers succeeded" bash -c \
+	"cat $_LIB_TMP/w1.out $_LIB_TMP/w2.out $_LIB_TMP/w1.out.err $_LIB_TMP/w2.out.err;
+	 read -r a b <$_LIB_TMP/w1.out && read -r c d <$_LIB_TMP/w2.out &&
+	 [[ \$a -gt 0 && \$c -gt 0 && \$b -eq 0 && \$d -eq 0 ]]"
+diag "writer runs/failures: $(cat "$_LIB_TMP/w1.out") and $(cat "$_LIB_TMP/w2.out")"
+check "every concurrent dump succeeded" bash -c \
+	"read -r a b <$_LIB_TMP/r1.out && echo \$a \$b && [[ \$a -gt 0 && \$b -eq 0 ]]"
+diag "dumps/failures: $(cat "$_LIB_TMP/r1.out")"
+check "after the churn only the live entry is left" bash -c \
+	"ip netns exec gA extnet link show ext0 | grep -q ' entries 1 '"
+
+# replace_no_loss: 100 echoes while the live entry is replaced 400 times
+# a run: readers see the old or the new entry, never neither.
+replace_no_loss() {
+	local out
+	writer gA "$_LIB_TMP/w3" 30 "$_LIB_TMP/w3.out" &
+	out=$(ip netns exec hA1 ping -q -c 100 -i 0.05 -W 2 203.0.113.21) || true
+	touch "$_LIB_TMP/STOP"
+	wait
+	rm -f "$_LIB_TMP/STOP"
+	echo "$out"
+	echo "replace runs/failures: $(cat "$_LIB_TMP/w3.out")"
+	grep -q ' 100 received' <<<"$out" && read -r a b <"$_LIB_TMP/w3.out" &&
+		[[ $a -gt 0 && $b -eq 0 ]]
+}
+check "live entry replaced in a loop: not one echo of 100 lost" replace_no_loss
+diag "$(grep -E 'received|replace runs' "$_LIB_TMP/check.out")"
+
+in_ns gA extnet map del 203.0.113.21 dev ext0
+check "live entry deleted: echoes stop" bash -c \
+	"! ip netns exec hA1 ping -c 3 -i 0.2 -W 1 203.0.113.21"
+in_ns gA extnet map add 203.0.113.21 dev ext0 remote "$UL_B"
+check "live entry added again: echoes resume" \
+	wait_for -t 5 ip netns exec hA1 ping -c 1 -W 1 203.0.113.21
+
+diag "---- device deletion"
+flood 4
+sleep 1
+check "ip link del of gB's ext0 while VXLAN flows into it" in_ns gB ip link del ext0
+flood_stop
+site_b_ext0
+check "gB's ext0 re-created: traffic recovers" echo_ok
+
+check "gA holds packets for an unresolved host (203.0.113.13)" hold_packets
+flood 3
+sleep 0.5
+check "ip link del of gA's ext0 with packets held and traffic" in_ns gA ip link del ext0
+flood_stop
+hold_stop
+site_a_ext0
+check "gA's ext0 re-created: traffic recovers" echo_ok
+
+# A writer loop and a reader loop on gA's ext0, then the device goes.
+batch_file "$_LIB_TMP/w4" ext0 0 200 3
+rm -f "$_LIB_TMP/w4.out"
+writer gA "$_LIB_TMP/w4" 4 "$_LIB_TMP/w4.out" &
+w4=$!
+reader gA ext0 4 "$_LIB_TMP/r4.out" &
+r4=$!
+flood 3
+sleep 1
+check "ip link del of gA's ext0 while a writer and a reader work on it" \
+	in_ns gA ip link del ext0
+wait "$w4" "$r4" || true
+flood_stop
+diag "writer runs/failures: $(cat "$_LIB_TMP/w4.out") (failures expected once the device is gone)"
+site_a_ext0
+check "gA's ext0 re-created again: traffic recovers" echo_ok
+
+diag "---- namespace deletion"
+# A second device on gA's socket (VNI 5002), packets held, a writer and
+# traffic both ways, then gA goes.
+in_ns gA ip link add ext1 type extnet
+in_ns gA extnet link set ext1 vni 5002 local "$UL_A"
+in_ns gA ip link set ext1 up
+in_ns gA extnet map add 203.0.113.40 dev ext1 remote "$UL_B"
+check "gA holds packets again" hold_packets
+writer gA "$_LIB_TMP/w4" 3 "$_LIB_TMP/w5.out" &
+w5=$!
+flood 3
+sleep 1
+before=$(counter gB ext0 tx_drop_no_route)
+check "ip netns del gA (two devices on one socket, held packets, a writer, traffic)" \
+	ip netns del gA
+wait "$w5" || true
+flood_stop
+hold_stop
+# The namespace goes in the background; with it, gB's underlay link.
+wait_for -t 10 bash -c "! ip -n gB link show wan0"
+in_ns hB1 ping -c 3 -i 0.2 -W 1 203.0.113.11 || true
+check "gB counts traffic to the vanished site as tx_drop_no_route" \
+	test "$(counter gB ext0 tx_drop_no_route)" -gt "$before"
+
+# A fresh topology for what follows.
+for ns in hA1 hA2 hB1 gB; do
+	ip netns del "$ns"
+done
+sleep 1
+two_sites
+check "two sites rebuilt: traffic flows" echo_ok
+
+diag "---- rmmod with everything going on"
+# A third namespace with two devices sharing a socket, packets held at gA,
+# a writer on gA, traffic both ways.
+ns_add gC
+in_ns gC ip link add ext0 type extnet
+in_ns gC ip link add ext1 type extnet
+in_ns gC extnet link set ext0 vni 7 local 198.51.100.1
+in_ns gC extnet link set ext1 vni 8 local 198.51.100.1
+in_ns gC ip link set ext0 up
+in_ns gC ip link set ext1 up
+check "gA holds packets before rmmod" hold_packets
+# The writer's next request for the family would load the module again
+# (MODULE_ALIAS_GENL_FAMILY): no module loading until it has stopped.
+modprobe_path=$(cat /proc/sys/kernel/modprobe)
+writer gA "$_LIB_TMP/w4" 4 "$_LIB_TMP/w6.out" &
+w6=$!
+flood 3
+sleep 1
+echo /bin/true >/proc/sys/kernel/modprobe
+check "rmmod extnet with devices in 3 namespaces, held packets, a writer, traffic" \
+	rmmod extnet
+wait "$w6" || true
+flood_stop
+hold_stop
+check "no extnet device left in any namespace after rmmod" no_extnet_devices
+check "the module is gone" bash -c "! grep -q '^extnet ' /proc/modules"
+echo "$modprobe_path" >/proc/sys/kernel/modprobe
+
+diag "---- $CYCLES cycles of load, configure, traffic, unload"
+# cycle: the module in, both gateways configured, 3 echoes each way, out.
+cycle() {
+	local out
+	modprobe extnet
+	site_a_ext0
+	site_b_ext0
+	ip netns exec gA extnet map add 203.0.113.22 dev ext0 remote "$UL_B" lladdr 02:00:00:00:00:22
+	out=$(ip netns exec hA1 ping -c 3 -i 0.2 -W 3 203.0.113.21)
+	grep -q ' 3 received' <<<"$out"
+	out=$(ip netns exec hB1 ping -c 3 -i 0.2 -W 3 203.0.113.12)
+	grep -q ' 3 received' <<<"$out"
+	rmmod extnet
+	if grep -q '^extnet ' /proc/modules; then
+		echo "extnet still loaded"
+		return 1
+	fi
+	no_extnet_devices
+}
+for ((i = 1; i <= CYCLES; i++)); do
+	t0=$EPOCHREALTIME
+	check "cycle $i: modprobe, configure, 3 echoes each way, rmmod, nothing left" cycle
+	diag "cycle $i: $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
+	if grep -q '^extnet ' /proc/modules; then
+		rmmod extnet
+	fi
+done
+
+check "module loads again for the next tests" extnet_load
+
+ktap_finish
