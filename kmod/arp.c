@@ -33,14 +33,43 @@ static void inject(struct extnet_dev *priv, struct sk_buff *skb)
 		dev_core_stats_rx_dropped_inc(priv->dev);
 }
 
+/* Returns the ARP packet of a frame (skb->data at its Ethernet header) if
+ * it is a complete IPv4-over-Ethernet one from a unicast sender, else NULL.
+ * The operation is left to the caller.
+ */
+static const struct arp_eth_ip4 *arp_pull(struct sk_buff *skb)
+{
+	const struct arp_eth_ip4 *arp;
+
+	if (!pskb_may_pull(skb, ETH_HLEN + sizeof(*arp)))
+		return NULL;
+	arp = (const struct arp_eth_ip4 *)(skb->data + ETH_HLEN);
+	if (arp->hdr.ar_hrd != htons(ARPHRD_ETHER) ||
+	    arp->hdr.ar_pro != htons(ETH_P_IP) ||
+	    arp->hdr.ar_hln != ETH_ALEN || arp->hdr.ar_pln != 4 ||
+	    !is_valid_ether_addr(arp->sha))
+		return NULL;
+	return arp;
+}
+
+/* Builds the answer to @req for a mapped address: from the entry's lladdr,
+ * or the device's MAC, to the requester.
+ */
+static struct sk_buff *reply_create(struct net_device *dev,
+				    const struct arp_eth_ip4 *req,
+				    const struct extnet_entry *entry)
+{
+	const u8 *mac = entry->has_lladdr ? entry->lladdr : dev->dev_addr;
+
+	return arp_create(ARPOP_REPLY, ETH_P_ARP, req->sip, dev, req->tip,
+			  req->sha, mac, req->sha);
+}
+
 static void reply(struct extnet_dev *priv, const struct arp_eth_ip4 *req,
 		  const struct extnet_entry *entry)
 {
-	const u8 *mac = entry->has_lladdr ? entry->lladdr : priv->dev->dev_addr;
-	struct sk_buff *skb;
+	struct sk_buff *skb = reply_create(priv->dev, req, entry);
 
-	skb = arp_create(ARPOP_REPLY, ETH_P_ARP, req->sip, priv->dev, req->tip,
-			 req->sha, mac, req->sha);
 	if (!skb)
 		return;
 	inject(priv, skb);
@@ -66,19 +95,12 @@ void extnet_arp_xmit(struct extnet_dev *priv, struct sk_buff *skb)
 	struct extnet_entry *entry;
 	enum extnet_stats_attr why;
 
-	if (!pskb_may_pull(skb, ETH_HLEN + sizeof(*arp))) {
+	arp = arp_pull(skb);
+	if (!arp) {
 		why = EXTNET_STATS_A_TX_DROP_MALFORMED;
 		goto drop;
 	}
 	eth = eth_hdr(skb);
-	arp = (const struct arp_eth_ip4 *)(skb->data + ETH_HLEN);
-	if (arp->hdr.ar_hrd != htons(ARPHRD_ETHER) ||
-	    arp->hdr.ar_pro != htons(ETH_P_IP) ||
-	    arp->hdr.ar_hln != ETH_ALEN || arp->hdr.ar_pln != 4 ||
-	    !is_valid_ether_addr(arp->sha)) {
-		why = EXTNET_STATS_A_TX_DROP_MALFORMED;
-		goto drop;
-	}
 
 	if (arp->sip) {
 		if (extnet_table_lookup4(&priv->table, arp->sip)) {
@@ -143,3 +165,7 @@ void extnet_arp_probe(struct extnet_dev *priv, __be32 tip)
 	inject(priv, skb);
 	extnet_count(priv, EXTNET_STATS_A_PROBES);
 }
+
+#if IS_ENABLED(CONFIG_KUNIT)
+#include "arp_test.c"
+#endif

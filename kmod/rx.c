@@ -22,6 +22,7 @@
 #include "device.h"
 #include "socket.h"
 #include "datapath.h"
+#include "vxlan.h"
 
 /**
  * extnet_rx_deliver() - hand a decapsulated frame to the local segment
@@ -38,16 +39,6 @@ void extnet_rx_deliver(struct extnet_dev *priv, struct sk_buff *skb,
 	skb->protocol = eth_type_trans(skb, priv->dev);
 	dev_sw_netstats_rx_add(priv->dev, skb->len + ETH_HLEN);
 	gro_cells_receive(&priv->gro_cells, skb);
-}
-
-static bool vxlan_header_valid(const struct vxlanhdr *vxh)
-{
-	/* The I flag must be set; reserved bits must be zero. RFC 7348 says
-	 * to ignore reserved bits; like the kernel's vxlan we drop instead,
-	 * so that a peer using an extension we do not know is noticed.
-	 */
-	return vxh->vx_flags == VXLAN_HF_VNI &&
-	       !(vxh->vx_vni & ~VXLAN_VNI_MASK);
 }
 
 /* Returns what encap_rcv returns for a consumed packet. */
@@ -77,6 +68,8 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	struct vxlanhdr *vxh;
 	__be32 outer_saddr;
 	u8 outer_tos;
+	int hdr_err;
+	u32 vni;
 
 	if (unlikely(!es))
 		goto drop;
@@ -85,16 +78,17 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 	vxh = vxlan_hdr(skb);
-	if (!(vxh->vx_flags & VXLAN_HF_VNI)) {
+	hdr_err = extnet_vxlan_parse(vxh, &vni);
+	if (hdr_err == -EINVAL) {
 		atomic_long_inc(&es->rx_malformed);
 		goto drop;
 	}
-	priv = extnet_socket_find_vni(es, be32_to_cpu(vxlan_vni(vxh->vx_vni)));
+	priv = extnet_socket_find_vni(es, vni);
 	if (!priv) {
 		atomic_long_inc(&es->rx_unknown_vni);
 		goto drop;
 	}
-	if (!vxlan_header_valid(vxh))
+	if (hdr_err)
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_MALFORMED);
 
 	outer_saddr = ip_hdr(skb)->saddr;
@@ -164,9 +158,10 @@ struct sk_buff *extnet_gro_receive(struct sock *sk, struct list_head *head,
 	struct sk_buff *pp = NULL, *p;
 	const struct vxlanhdr *vxh;
 	int flush = 1;
+	u32 vni;
 
 	vxh = skb_gro_header(skb, off + sizeof(*vxh), off);
-	if (!vxh || !vxlan_header_valid(vxh))
+	if (!vxh || extnet_vxlan_parse(vxh, &vni))
 		goto out;
 
 	skb_gro_postpull_rcsum(skb, vxh, sizeof(*vxh));

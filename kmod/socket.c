@@ -15,6 +15,7 @@
 #include "device.h"
 #include "socket.h"
 #include "datapath.h"
+#include "vxlan.h"
 
 static struct hlist_head *vni_head(struct extnet_sock *es, u32 vni)
 {
@@ -234,8 +235,7 @@ int extnet_socket_send4(struct extnet_dev *priv, struct extnet_entry *entry,
 		goto err_route;
 
 	vxh = __skb_push(skb, sizeof(*vxh));
-	vxh->vx_flags = VXLAN_HF_VNI;
-	vxh->vx_vni = vxlan_vni_field(cpu_to_be32(READ_ONCE(priv->cfg.vni)));
+	extnet_vxlan_build(vxh, READ_ONCE(priv->cfg.vni));
 	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
 
 	udp_tunnel_xmit_skb(rt, es->sock->sk, skb, saddr, vtep->addr4, tos,

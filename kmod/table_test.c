@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the mapping table. Included by table.c when the kernel has
+ * KUnit, for its entry cache (see extnet_kunit_suite_init()).
+ *
+ * Overlay addresses are in 203.0.113.0/24 or 10.0.0.0/8, VTEPs in
+ * 192.0.2.0/24, all in host order until they meet the table.
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
+
+#include "kunit_helpers.h"
+
+#define OVERLAY(n) (0xcb007100U + (n))	/* 203.0.113.n */
+#define VTEP(n) (0xc0000200U + (n))	/* 192.0.2.n */
+
+/* Set while the suites use an entry cache they created themselves. */
+static bool kunit_own_cache;
+
+/**
+ * extnet_kunit_suite_init() - suite_init of suites that add mapping entries
+ * @suite: the suite
+ *
+ * KUnit runs the suites of a module while loading it; 6.1 does so before
+ * the module's init function (at MODULE_STATE_COMING), so the entry cache
+ * may not exist yet. Create it then, for the duration of the suite.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int extnet_kunit_suite_init(struct kunit_suite *suite)
+{
+	int ret;
+
+	if (entry_cache)
+		return 0;
+	ret = extnet_table_cache_init();
+	kunit_own_cache = !ret;
+	return ret;
+}
+
+/**
+ * extnet_kunit_suite_exit() - suite_exit matching extnet_kunit_suite_init()
+ * @suite: the suite
+ *
+ * Destroys the entry cache if extnet_kunit_suite_init() created it, so that
+ * the module's init function creates its own.
+ */
+void extnet_kunit_suite_exit(struct kunit_suite *suite)
+{
+	if (!kunit_own_cache)
+		return;
+	extnet_table_cache_destroy();
+	entry_cache = NULL;
+	kunit_own_cache = false;
+}
+
+struct table_test {
+	struct extnet_table table;
+	struct task_struct *reader;
+};
+
+static struct in6_addr test_key4(u32 addr)
+{
+	struct in6_addr key;
+
+	ipv6_addr_set_v4mapped(htonl(addr), &key);
+	return key;
+}
+
+static int test_insert4(struct extnet_table *table, u32 addr, u32 vtep,
+			const u8 *lladdr, bool replace)
+{
+	struct in6_addr key = test_key4(addr);
+
+	return extnet_table_insert(table, &key, htonl(vtep), lladdr, replace);
+}
+
+static int test_remove4(struct extnet_table *table, u32 addr)
+{
+	struct in6_addr key = test_key4(addr);
+
+	return extnet_table_remove(table, &key);
+}
+
+static unsigned int test_vteps(struct extnet_table *table)
+{
+	struct extnet_vtep *vtep;
+	unsigned int n = 0;
+
+	mutex_lock(&table->lock);
+	list_for_each_entry(vtep, &table->vteps, list)
+		n++;
+	mutex_unlock(&table->lock);
+	return n;
+}
+
+static int table_test_init(struct kunit *test)
+{
+	struct table_test *t;
+	int ret;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	ret = extnet_table_init(&t->table);
+	if (ret)
+		return ret;
+	test->priv = t;
+	return 0;
+}
+
+static void table_test_exit(struct kunit *test)
+{
+	struct table_test *t = test->priv;
+
+	if (!t)
+		return;
+	if (t->reader)
+		kthread_stop(t->reader);
+	/* Frees what a test left in the table, as the device destructor. */
+	extnet_table_destroy(&t->table);
+}
+
+static void extnet_table_test_add_ipv4(struct kunit *test)
+{
+	struct table_test *t = test->priv;
+	struct in6_addr key = test_key4(OVERLAY(21));
+	struct extnet_entry *e;
+
+	KUNIT_ASSERT_EQ(test, test_insert4(&t->table, OVERLAY(21), VTEP(2),
+					   NULL, false), 0);
+	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 1U);
+
+	rcu_read_lock();
+	e = extnet_table_lookup4(&t->table, htonl(OVERLAY(21)));
+	KUNIT_EXPECT_NOT_NULL(test, e);
+	if (e) {
+		/* The key is the IPv4-mapped IPv6 address. */
+		KUNIT_EXPECT_TRUE(test, ipv6_addr_v4mapped(&e->addr));
+		KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&e->addr, &key));
+		KUNIT_EXPECT_EQ(test, ntohl(e->vtep->addr4), VTEP(2));
+		KUNIT_EXPECT_FALSE(test, e->has_lladdr);
+		KUNIT_EXPECT_EQ(test, atomic64_read(&e->tx_packets), 0);
+	}
+	KUNIT_EXPECT_PTR_EQ(test, extnet_table_lookup(&t->table, &key), e);
+	KUNIT_EXPECT_NULL(test, extnet_table_lookup4(&t->table,
+						     htonl(OVERLAY(22))));
+	rcu_read_unlock();
+}
+
+static void extnet_table_test_add_ipv6(struct kunit *test)
+{
+	static const u8 mac[ETH_ALEN] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0x21 };
+	/* 2001:db8::cb00:7115 ends like 203.0.113.21 but is not IPv4. */
+	static const struct in6_addr addr6 = {
+		.s6_addr = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+			     0, 0, 0, 0, 0xcb, 0x00, 0x71, 0x15 },
+	};
+	struct table_test *t = test->priv;
+	struct in6_addr other = addr6;
+	struct extnet_entry *e;
+
+	KUNIT_ASSERT_EQ(test, extnet_table_insert(&t->table, &addr6,
+						  htonl(VTEP(2)), mac, false),
+			0);
+
+	rcu_read_lock();
+	e = extnet_table_lookup(&t->table, &addr6);
+	KUNIT_EXPECT_NOT_NULL(test, e);
+	if (e) {
+		KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&e->addr, &addr6));
+		KUNIT_EXPECT_EQ(test, ntohl(e->vtep->addr4), VTEP(2));
+		KUNIT_EXPECT_TRUE(test, e->has_lladdr);
+		KUNIT_EXPECT_TRUE_MSG(test, ether_addr_equal(e->lladdr, mac),
+				      "lladdr %pM", e->lladdr);
+	}
+	/* Neither the IPv4 address with the same last 32 bits... */
+	KUNIT_EXPECT_NULL(test, extnet_table_lookup4(&t->table,
+						     htonl(OVERLAY(21))));
+	/* ...nor another IPv6 address of the prefix. */
+	other.s6_addr[15]++;
+	KUNIT_EXPECT_NULL(test, extnet_table_lookup(&t->table, &other));
+	rcu_read_unlock();
+
+	/* The IPv4 address is a key of its own. */
+	KUNIT_EXPECT_EQ(test, test_insert4(&t->table, OVERLAY(21), VTEP(3),
+					   NULL, false), 0);
+	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 2U);
+	rcu_read_lock();
+	e = extnet_table_lookup(&t->table, &addr6);
+	KUNIT_EXPECT_TRUE(test, e && ntohl(e->vtep->addr4) == VTEP(2));
+	e = extnet_table_lookup4(&t->table, htonl(OVERLAY(21)));
+	KUNIT_EXPECT_TRUE(test, e && ntohl(e->vtep->addr4) == VTEP(3));
+	rcu_read_unlock();
+}
+
+static void extnet_table_test_exists(struct kunit *test)
+{
+	static const u8 mac[ETH_ALEN] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0x21 };
+	struct table_test *t = test->priv;
+	struct extnet_entry *before, *after;
+
+	KUNIT_ASSERT_EQ(test, test_insert4(&t->table, OVERLAY(21), VTEP(2),
+					   NULL, false), 0);
+	rcu_read_lock();
+	before = extnet_table_lookup4(&t->table, htonl(OVERLAY(21)));
+	rcu_read_unlock();
+
+	KUNIT_EXPECT_EQ(test, test_insert4(&t->table, OVERLAY(21), VTEP(2),
+					   NULL, false), -EEXIST);
+	KUNIT_EXPECT_EQ(test, test_insert4(&t->table, OVERLAY(21), VTEP(9),
+					   mac, false), -EEXIST);
+
+	/* Unchanged, and the VTEP the failed insert made is gone again. */
+	rcu_read_lock();
+	after = extnet_table_lookup4(&t->table, htonl(OVERLAY(21)));
+	KUNIT_EXPECT_PTR_EQ(test, after, before);
+	if (after) {
+		KUNIT_EXPECT_EQ(test, ntohl(after->vtep->addr4), VTEP(2));
+		KUNIT_EXPECT_FALSE(test, after->has_lladdr);
+		KUNIT_EXPECT_EQ(test, refcount_read(&after->vtep->refcnt), 1);
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 1U);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
+}
+
+static void extnet_table_test_replace(struct kunit *test)
+{
+	static const u8 mac[ETH_ALEN] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0x21 };
+	struct table_test *t = test->priv;
+	struct extnet_entry *old, *e;
+
+	KUNIT_ASSERT_EQ(test, test_insert4(&t->table, OVERLAY(21), VTEP(2),
+					   mac, false), 0);
+	rcu_read_lock();
+	old = extnet_table_lookup4(&t->table, htonl(OVERLAY(21)));
+	if (old) {
+		atomic64_set(&old->tx_packets, 11);
+		atomic64_set(&old->tx_bytes, 1100);
+		atomic64_set(&old->rx_packets, 22);
+		atomic64_set(&old->rx_bytes, 2200);
+	}
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, old);
+
+	KUNIT_ASSERT_EQ(test, test_insert4(&t->table, OVERLAY(21), VTEP(3),
+					   NULL, true), 0);
+
+	rcu_read_lock();
+	e = extnet_table_lookup4(&t->table, htonl(OVERLAY(21)));
+	KUNIT_EXPECT_NOT_NULL(test, e);
+	/* A new entry (the old one is immutable) with the old counters. */
+	KUNIT_EXPECT_PTR_NE(test, e, old);
+	if (e) {
+		KUNIT_EXPECT_EQ(test, ntohl(e->vtep->addr4), VTEP(3));
+		KUNIT_EXPECT_FALSE(test, e->has_lladdr);
+		KUNIT_EXPECT_EQ(test, atomic64_read(&e->tx_packets), 11);
+		KUNIT_EXPECT_EQ(test, atomic64_read(&e->tx_bytes), 1100);
+		KUNIT_EXPECT_EQ(test, atomic64_read(&e->rx_packets), 22);
+		KUNIT_EXPECT_EQ(test, atomic64_read(&e->rx_bytes), 2200);
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 1U);
+	/* The old VTEP lost its only entry. */
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
+
+	/* Replacing an address that is not mapped adds it. */
+	KUNIT_EXPECT_EQ(test, test_insert4(&t->table, OVERLAY(22), VTEP(3),
+					   mac, true), 0);
+	rcu_read_lock();
+	e = extnet_table_lookup4(&t->table, htonl(OVERLAY(22)));
+	KUNIT_EXPECT_TRUE(test, e && e->has_lladdr &&
+			  ether_addr_equal(e->lladdr, mac));
+	KUNIT_EXPECT_TRUE(test, e && atomic64_read(&e->tx_packets) == 0);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 2U);
+}
+
+static void extnet_table_test_remove(struct kunit *test)
+{
+	struct table_test *t = test->priv;
+
+	KUNIT_ASSERT_EQ(test, test_insert4(&t->table, OVERLAY(21), VTEP(2),
+					   NULL, false), 0);
+	KUNIT_ASSERT_EQ(test, test_insert4(&t->table, OVERLAY(22), VTEP(3),
+					   NULL, false), 0);
+
+	KUNIT_EXPECT_EQ(test, test_remove4(&t->table, OVERLAY(21)), 0);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, extnet_table_lookup4(&t->table,
+						     htonl(OVERLAY(21))));
+	KUNIT_EXPECT_NOT_NULL(test, extnet_table_lookup4(&t->table,
+							 htonl(OVERLAY(22))));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 1U);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
+
+	KUNIT_EXPECT_EQ(test, test_remove4(&t->table, OVERLAY(21)), -ENOENT);
+	KUNIT_EXPECT_EQ(test, test_remove4(&t->table, OVERLAY(99)), -ENOENT);
+	KUNIT_EXPECT_EQ(test, test_remove4(&t->table, OVERLAY(22)), 0);
+	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 0U);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 0U);
+	KUNIT_EXPECT_EQ(test, test_remove4(&t->table, OVERLAY(22)), -ENOENT);
+
+	/* The address can be mapped again. */
+	KUNIT_EXPECT_EQ(test, test_insert4(&t->table, OVERLAY(21), VTEP(4),
+					   NULL, false), 0);
+}
+
+static void extnet_table_test_vtep_shared(struct kunit *test)
+{
+	struct table_test *t = test->priv;
+	struct extnet_entry *e1, *e2;
+	struct extnet_vtep *vtep;
+
+	KUNIT_ASSERT_EQ(test, test_insert4(&t->table, OVERLAY(21), VTEP(2),
+					   NULL, false), 0);
+	KUNIT_ASSERT_EQ(test, test_insert4(&t->table, OVERLAY(22), VTEP(2),
+					   NULL, false), 0);
+
+	/* Entries and VTEPs change only here: a pointer found under RCU
+	 * stays valid after it, until the test deletes the entry.
+	 */
+	rcu_read_lock();
+	e1 = extnet_table_lookup4(&t->table, htonl(OVERLAY(21)));
+	e2 = extnet_table_lookup4(&t->table, htonl(OVERLAY(22)));
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, e1);
+	KUNIT_ASSERT_NOT_NULL(test, e2);
+	vtep = e1->vtep;
+	KUNIT_EXPECT_PTR_EQ(test, e2->vtep, vtep);
+	KUNIT_EXPECT_EQ(test, refcount_read(&vtep->refcnt), 2);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
+
+	/* Deleting one entry keeps the VTEP (and its route cache). */
+	KUNIT_EXPECT_EQ(test, test_remove4(&t->table, OVERLAY(21)), 0);
+	rcu_read_lock();
+	e2 = extnet_table_lookup4(&t->table, htonl(OVERLAY(22)));
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, e2);
+	KUNIT_EXPECT_PTR_EQ(test, e2->vtep, vtep);
+	KUNIT_EXPECT_EQ(test, refcount_read(&vtep->refcnt), 1);
+	KUNIT_EXPECT_EQ(test, ntohl(vtep->addr4), VTEP(2));
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
+
+	/* A new entry for the same VTEP shares it again. */
+	KUNIT_EXPECT_EQ(test, test_insert4(&t->table, OVERLAY(23), VTEP(2),
+					   NULL, false), 0);
+	rcu_read_lock();
+	e1 = extnet_table_lookup4(&t->table, htonl(OVERLAY(23)));
+	rcu_read_unlock();
+	KUNIT_EXPECT_TRUE(test, e1 && e1->vtep == vtep);
+	KUNIT_EXPECT_EQ(test, refcount_read(&vtep->refcnt), 2);
+
+	/* Moving one entry elsewhere drops its reference. */
+	KUNIT_EXPECT_EQ(test, test_insert4(&t->table, OVERLAY(22), VTEP(3),
+					   NULL, true), 0);
+	KUNIT_EXPECT_EQ(test, refcount_read(&vtep->refcnt), 1);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 2U);
+
+	KUNIT_EXPECT_EQ(test, test_remove4(&t->table, OVERLAY(23)), 0);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
+	KUNIT_EXPECT_EQ(test, test_remove4(&t->table, OVERLAY(22)), 0);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 0U);
+}
+
+static void extnet_table_test_flush(struct kunit *test)
+{
+	struct table_test *t = test->priv;
+	unsigned int i, found = 0;
+
+	/* Flushing an empty table is fine. */
+	extnet_table_flush(&t->table);
+
+	for (i = 0; i < 1000; i++)
+		KUNIT_ASSERT_EQ(test, test_insert4(&t->table, 0x0a000000 + i,
+						   VTEP(1 + i % 4), NULL,
+						   false), 0);
+	KUNIT_ASSERT_EQ(test, extnet_table_count(&t->table), 1000U);
+	KUNIT_ASSERT_EQ(test, test_vteps(&t->table), 4U);
+
+	extnet_table_flush(&t->table);
+	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 0U);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 0U);
+	rcu_read_lock();
+	for (i = 0; i < 1000; i++)
+		if (extnet_table_lookup4(&t->table, htonl(0x0a000000 + i)))
+			found++;
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, found, 0U);
+
+	/* Usable afterwards. */
+	KUNIT_EXPECT_EQ(test, test_insert4(&t->table, 0x0a000000, VTEP(1),
+					   NULL, false), 0);
+	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 1U);
+}
+
+#define MANY 100000U
+#define MANY_VTEPS 16U
+
+static void extnet_table_test_many(struct kunit *test)
+{
+	struct table_test *t = test->priv;
+	unsigned int i, missing = 0, wrong = 0;
+	unsigned long start = jiffies;
+	struct extnet_entry *e;
+	int ret = 0;
+
+	for (i = 0; i < MANY; i++) {
+		ret = test_insert4(&t->table, 0x0a000000 + i,
+				   VTEP(1 + i % MANY_VTEPS), NULL, false);
+		if (ret)
+			break;
+		cond_resched();
+	}
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "insert %u of %u", i + 1, MANY);
+	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), MANY);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), MANY_VTEPS);
+
+	rcu_read_lock();
+	for (i = 0; i < MANY; i++) {
+		e = extnet_table_lookup4(&t->table, htonl(0x0a000000 + i));
+		if (!e)
+			missing++;
+		else if (ntohl(e->vtep->addr4) != VTEP(1 + i % MANY_VTEPS) ||
+			 ntohl(e->addr.s6_addr32[3]) != 0x0a000000 + i)
+			wrong++;
+		if (i % 1024 == 1023) {
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+		}
+	}
+	KUNIT_EXPECT_NULL(test, extnet_table_lookup4(&t->table,
+						     htonl(0x0a000000 + MANY)));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, missing, 0U);
+	KUNIT_EXPECT_EQ(test, wrong, 0U);
+
+	extnet_table_flush(&t->table);
+	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 0U);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 0U);
+	kunit_info(test, "%u entries added, looked up, flushed in %u ms\n",
+		   MANY, jiffies_to_msecs(jiffies - start));
+}
+
+/*
+ * Readers during writes: a kthread looks up two sets of addresses under RCU
+ * while the test replaces every entry of the first set back and forth
+ * between two VTEPs, and adds, replaces and deletes the second set. Entries
+ * pointing to VTEP(2) carry race_mac, those pointing to VTEP(1) none, so
+ * that a reader can tell a whole entry from a mix. A reader must find every
+ * address of the first set (a replace never leaves a gap) and only whole
+ * entries; an entry or VTEP freed under it is KASAN's to report.
+ */
+#define RACE_KEYS 32U
+#define RACE_ROUNDS 100U
+
+static const u8 race_mac[ETH_ALEN] = { 0x02, 0x00, 0xc0, 0x00, 0x02, 0x02 };
+
+struct race {
+	struct extnet_table *table;
+	struct completion started;
+	unsigned long lookups;
+	unsigned long gaps;
+	unsigned long bad;
+};
+
+static u32 race_addr(unsigned int i)
+{
+	return i < RACE_KEYS ? OVERLAY(i) : OVERLAY(128 + i - RACE_KEYS);
+}
+
+static bool race_entry_ok(const struct extnet_entry *e,
+			  const struct in6_addr *key)
+{
+	const struct extnet_vtep *vtep = READ_ONCE(e->vtep);
+	u32 remote = ntohl(READ_ONCE(vtep->addr4));
+
+	if (!ipv6_addr_equal(&e->addr, key))
+		return false;
+	if (remote == VTEP(1))
+		return !e->has_lladdr;
+	if (remote == VTEP(2))
+		return e->has_lladdr && ether_addr_equal(e->lladdr, race_mac);
+	return false;
+}
+
+static int race_reader(void *arg)
+{
+	struct race *r = arg;
+	unsigned int i;
+
+	while (!kthread_should_stop()) {
+		rcu_read_lock();
+		for (i = 0; i < 2 * RACE_KEYS; i++) {
+			struct in6_addr key = test_key4(race_addr(i));
+			const struct extnet_entry *e;
+
+			e = extnet_table_lookup(r->table, &key);
+			if (!e) {
+				if (i < RACE_KEYS)
+					r->gaps++;
+				continue;
+			}
+			if (!race_entry_ok(e, &key))
+				r->bad++;
+		}
+		rcu_read_unlock();
+		if (!r->lookups)
+			complete(&r->started);
+		r->lookups += 2 * RACE_KEYS;
+		cond_resched();
+	}
+	return 0;
+}
+
+static void extnet_table_test_concurrent_readers(struct kunit *test)
+{
+	struct table_test *t = test->priv;
+	unsigned int round, i, errors = 0;
+	struct task_struct *reader;
+	struct race *r;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->table = &t->table;
+	init_completion(&r->started);
+	for (i = 0; i < RACE_KEYS; i++)
+		KUNIT_ASSERT_EQ(test, test_insert4(&t->table, race_addr(i),
+						   VTEP(1), NULL, false), 0);
+
+	reader = kthread_run(race_reader, r, "extnet_kunit_rd");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(reader));
+	t->reader = reader;
+	wait_for_completion(&r->started);
+
+	for (round = 0; round < RACE_ROUNDS; round++) {
+		u32 vtep = round & 1 ? VTEP(1) : VTEP(2);
+		u32 other = round & 1 ? VTEP(2) : VTEP(1);
+		const u8 *mac = round & 1 ? NULL : race_mac;
+		const u8 *other_mac = round & 1 ? race_mac : NULL;
+
+		for (i = 0; i < RACE_KEYS; i++) {
+			errors += !!test_insert4(&t->table, race_addr(i), vtep,
+						 mac, true);
+			errors += !!test_insert4(&t->table,
+						 race_addr(RACE_KEYS + i),
+						 vtep, mac, false);
+		}
+		for (i = RACE_KEYS; i < 2 * RACE_KEYS; i++)
+			errors += !!test_insert4(&t->table, race_addr(i),
+						 other, other_mac, true);
+		for (i = RACE_KEYS; i < 2 * RACE_KEYS; i++)
+			errors += !!test_remove4(&t->table, race_addr(i));
+	}
+
+	kthread_stop(reader);
+	t->reader = NULL;
+	KUNIT_EXPECT_EQ(test, errors, 0U);
+	KUNIT_EXPECT_EQ(test, r->bad, 0UL);
+	KUNIT_EXPECT_EQ(test, r->gaps, 0UL);
+	KUNIT_EXPECT_GT(test, r->lookups, 0UL);
+	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), RACE_KEYS);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
+	kunit_info(test, "%lu lookups during %u rounds of %u writes\n",
+		   r->lookups, RACE_ROUNDS, 5 * RACE_KEYS);
+}
+
+static struct kunit_case extnet_table_test_cases[] = {
+	KUNIT_CASE(extnet_table_test_add_ipv4),
+	KUNIT_CASE(extnet_table_test_add_ipv6),
+	KUNIT_CASE(extnet_table_test_exists),
+	KUNIT_CASE(extnet_table_test_replace),
+	KUNIT_CASE(extnet_table_test_remove),
+	KUNIT_CASE(extnet_table_test_vtep_shared),
+	KUNIT_CASE(extnet_table_test_flush),
+	KUNIT_CASE(extnet_table_test_many),
+	KUNIT_CASE(extnet_table_test_concurrent_readers),
+	{}
+};
+
+static struct kunit_suite extnet_table_test_suite = {
+	.name = "extnet_table",
+	.suite_init = extnet_kunit_suite_init,
+	.suite_exit = extnet_kunit_suite_exit,
+	.init = table_test_init,
+	.exit = table_test_exit,
+	.test_cases = extnet_table_test_cases,
+};
+
+kunit_test_suite(extnet_table_test_suite);
