@@ -196,9 +196,7 @@ void extnet_neigh_learn4(struct extnet_dev *priv, __be32 addr, const u8 *mac)
 	struct extnet_neigh *n;
 	struct in6_addr key;
 
-	if (!is_valid_ether_addr(mac) || ipv4_is_zeronet(addr) ||
-	    ipv4_is_multicast(addr) || ipv4_is_lbcast(addr) ||
-	    ipv4_is_loopback(addr))
+	if (!is_valid_ether_addr(mac) || !extnet_addr4_is_host(addr))
 		return;
 
 	ipv6_addr_set_v4mapped(addr, &key);

@@ -218,12 +218,6 @@ out_unlock:
 	return ret;
 }
 
-static bool addr4_is_unicast(__be32 addr)
-{
-	return !ipv4_is_zeronet(addr) && !ipv4_is_multicast(addr) &&
-	       !ipv4_is_lbcast(addr) && !ipv4_is_loopback(addr);
-}
-
 /* Parses EXTNET_A_MAP of a request: the overlay address, and the VTEP if
  * @remote4 is not NULL.
  */
@@ -253,7 +247,7 @@ static int parse_map(struct genl_info *info, struct nlattr **tb,
 		return -EINVAL;
 	}
 	ipv6_addr_set_v4mapped(nla_get_in_addr(tb[EXTNET_MAP_A_ADDR4]), addr);
-	if (!addr4_is_unicast(addr->s6_addr32[3])) {
+	if (!extnet_addr4_is_host(addr->s6_addr32[3])) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[EXTNET_MAP_A_ADDR4],
 				    "Overlay address must be a unicast host address");
 		return -EINVAL;
@@ -272,7 +266,7 @@ static int parse_map(struct genl_info *info, struct nlattr **tb,
 		return -EINVAL;
 	}
 	*remote4 = nla_get_in_addr(tb[EXTNET_MAP_A_REMOTE4]);
-	if (!addr4_is_unicast(*remote4)) {
+	if (!extnet_addr4_is_host(*remote4)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[EXTNET_MAP_A_REMOTE4],
 				    "Remote VTEP must be a unicast address");
 		return -EINVAL;
@@ -357,9 +351,12 @@ static int map_flush_doit(struct sk_buff *skb, struct genl_info *info)
 /*
  * Table dumps walk the rhashtable's buckets directly and keep only a
  * position between dumpit calls (cb->args[0]: bucket, cb->args[1]: entries
- * already sent from it). Nothing is held between calls: a reader that stops
- * reading holds up neither the device nor its deletion. A resize between
- * calls may make the dump miss or repeat entries, as any rhashtable dump.
+ * already sent from it, cb->seq: the bucket table it refers to). Nothing is
+ * held between calls: a reader that stops reading holds up neither the
+ * device nor its deletion. If the table was resized in between, the dump
+ * starts over on the new table and flags its messages NLM_F_DUMP_INTR, as
+ * rhashtable walks do: entries may repeat, but none present throughout is
+ * missed.
  */
 static int dump_table(struct sk_buff *skb, struct netlink_callback *cb,
 		      struct rhashtable *(*ht)(struct extnet_dev *),
@@ -370,8 +367,8 @@ static int dump_table(struct sk_buff *skb, struct netlink_callback *cb,
 	unsigned long bucket = cb->args[0], skip = cb->args[1];
 	const struct bucket_table *tbl;
 	struct extnet_dev *priv;
-	struct rhashtable *h;
 	struct rhash_head *pos;
+	struct rhashtable *h;
 	int ret = 0;
 
 	priv = lookup_device(sock_net(cb->skb->sk), info->attrs, cb->extack);
@@ -383,17 +380,26 @@ static int dump_table(struct sk_buff *skb, struct netlink_callback *cb,
 
 	rcu_read_lock();
 	tbl = rht_dereference_rcu(h->tbl, h);
-	for (; bucket < tbl->size; bucket++, skip = 0) {
-		unsigned long i = 0;
-
-		rht_for_each_rcu(pos, tbl, bucket) {
-			if (i++ < skip)
-				continue;
-			ret = fill(skb, cb, priv, rht_obj(h, pos));
-			if (ret)
-				goto out;
-			skip++;
+	while (tbl) {
+		if (cb->seq != tbl->hash_rnd) {
+			cb->seq = tbl->hash_rnd;
+			bucket = 0;
+			skip = 0;
 		}
+		for (; bucket < tbl->size; bucket++, skip = 0) {
+			unsigned long i = 0;
+
+			rht_for_each_rcu(pos, tbl, bucket) {
+				if (i++ < skip)
+					continue;
+				ret = fill(skb, cb, priv, rht_obj(h, pos));
+				if (ret)
+					goto out;
+				skip++;
+			}
+		}
+		/* A resize in progress: the rest may have moved on. */
+		tbl = rht_dereference_rcu(tbl->future_tbl, h);
 	}
 out:
 	rcu_read_unlock();
@@ -427,6 +433,7 @@ static int fill_entry(struct sk_buff *skb, struct netlink_callback *cb,
 	hdr = put_msg(skb, cb, priv, EXTNET_CMD_MAP_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
 	nest = nla_nest_start(skb, EXTNET_A_MAP);
 	if (!nest ||
 	    nla_put_in_addr(skb, EXTNET_MAP_A_ADDR4, e->addr.s6_addr32[3]) ||
@@ -463,6 +470,7 @@ static int fill_neigh(struct sk_buff *skb, struct netlink_callback *cb,
 	hdr = put_msg(skb, cb, priv, EXTNET_CMD_NEIGH_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
 	nest = nla_nest_start(skb, EXTNET_A_NEIGH);
 	if (!nest ||
 	    nla_put_in_addr(skb, EXTNET_NEIGH_A_ADDR4, n->addr.s6_addr32[3]) ||

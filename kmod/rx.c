@@ -116,6 +116,17 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_SPOOFED);
 	if (extnet_table_lookup4(&priv->table, iph->daddr))
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_LOOP);
+	/* Nothing but unicast to one host crosses, in either direction; and
+	 * we could never resolve such a destination anyway.
+	 */
+	if (!extnet_addr4_is_host(iph->daddr))
+		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_MULTICAST);
+	/* The bridge would drop it silently; count it. GRO packets are
+	 * segmented to the MTU on their way out.
+	 */
+	if (!skb_is_gso(skb) &&
+	    skb->len - ETH_HLEN > READ_ONCE(priv->dev->mtu))
+		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_OVERSIZE);
 
 	/* We rewrite both MACs and maybe the ECN field. */
 	if (skb_ensure_writable(skb, ETH_HLEN + sizeof(*iph)))

@@ -12,6 +12,7 @@
 #include <linux/refcount.h>
 #include <linux/mutex.h>
 #include <linux/bits.h>
+#include <linux/in.h>
 #include <net/dst_cache.h>
 
 /**
@@ -71,6 +72,18 @@ struct extnet_table {
 
 /* Upper bound of entries per device. */
 #define EXTNET_TABLE_MAX BIT(24)
+
+/**
+ * extnet_addr4_is_host() - whether an IPv4 address can name one host
+ * @addr: the address, network order
+ *
+ * Return: false for 0.0.0.0/8, multicast, 255.255.255.255 and loopback.
+ */
+static inline bool extnet_addr4_is_host(__be32 addr)
+{
+	return !ipv4_is_zeronet(addr) && !ipv4_is_multicast(addr) &&
+	       !ipv4_is_lbcast(addr) && !ipv4_is_loopback(addr);
+}
 
 int extnet_table_init(struct extnet_table *table);
 void extnet_table_destroy(struct extnet_table *table);

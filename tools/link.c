@@ -64,6 +64,8 @@ static const char *const counter_names[] = {
 	[EXTNET_STATS_A_RX_DROP_QUEUE_FULL] = "rx_drop_queue_full",
 	[EXTNET_STATS_A_RX_DROP_PROBE_FAILED] = "rx_drop_probe_failed",
 	[EXTNET_STATS_A_RX_DROP_NEIGH_FULL] = "rx_drop_neigh_full",
+	[EXTNET_STATS_A_RX_DROP_MULTICAST] = "rx_drop_multicast",
+	[EXTNET_STATS_A_RX_DROP_OVERSIZE] = "rx_drop_oversize",
 };
 
 static bool is_counter(uint16_t type)

@@ -92,9 +92,10 @@
  *            received from the address through the tunnel
  *
  *    A dump that runs while the table changes may miss entries added or
- *    removed during it, and may repeat an entry if the table is resized
- *    meanwhile. It holds no reference on the device between reads: a
- *    reader that stops reading delays nothing.
+ *    removed during it. If the table is resized meanwhile the dump starts
+ *    over and its messages carry NLM_F_DUMP_INTR: entries may then repeat,
+ *    but none present throughout is missed. It holds no reference on the
+ *    device between reads: a reader that stops reading delays nothing.
  *
  * EXTNET_CMD_MAP_FLUSH: remove every mapping entry of a device. Request:
  * device.
@@ -290,6 +291,10 @@ enum extnet_neigh_attr {
  * @EXTNET_STATS_A_RX_DROP_PROBE_FAILED: held packets dropped because the
  *	local host did not answer the probes
  * @EXTNET_STATS_A_RX_DROP_NEIGH_FULL: no room to learn or probe a neighbour
+ * @EXTNET_STATS_A_RX_DROP_MULTICAST: inner destination is not a unicast host
+ *	address (broadcast, multicast, 0.0.0.0, loopback)
+ * @EXTNET_STATS_A_RX_DROP_OVERSIZE: inner IP packet larger than the device's
+ *	MTU (the local segment could not carry it)
  * @__EXTNET_STATS_A_MAX: internal
  */
 enum extnet_stats_attr {
@@ -314,6 +319,8 @@ enum extnet_stats_attr {
 	EXTNET_STATS_A_RX_DROP_QUEUE_FULL,
 	EXTNET_STATS_A_RX_DROP_PROBE_FAILED,
 	EXTNET_STATS_A_RX_DROP_NEIGH_FULL,
+	EXTNET_STATS_A_RX_DROP_MULTICAST,
+	EXTNET_STATS_A_RX_DROP_OVERSIZE,
 	__EXTNET_STATS_A_MAX
 };
 
