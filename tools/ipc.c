@@ -260,8 +260,29 @@ static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
 	[NLMSG_DONE] = done_cb,
 };
 
+/*
+ * The kernel flags the messages of a dump that had to start over
+ * (NLM_F_DUMP_INTR); libmnl would stop there with EINTR. The dump is still
+ * complete, only maybe with repeats: take the flag off and warn once.
+ */
+static bool clear_dump_intr(void *buf, ssize_t len)
+{
+	struct nlmsghdr *r;
+	int left = len;
+	bool found = false;
+
+	for (r = buf; mnl_nlmsg_ok(r, left); r = mnl_nlmsg_next(r, &left)) {
+		if (r->nlmsg_flags & NLM_F_DUMP_INTR) {
+			r->nlmsg_flags &= ~NLM_F_DUMP_INTR;
+			found = true;
+		}
+	}
+	return found;
+}
+
 static int transact(struct nlmsghdr *nlh, struct run_state *st)
 {
+	bool interrupted = false;
 	ssize_t len;
 	int ret;
 
@@ -280,9 +301,15 @@ static int transact(struct nlmsghdr *nlh, struct run_state *st)
 			st->reported = true;
 			return error("cannot receive from the kernel: %s.", strerror(errno));
 		}
+		if (clear_dump_intr(reply, len))
+			interrupted = true;
 		ret = mnl_cb_run2(reply, len, nlh->nlmsg_seq, portid, data_cb, st,
 				  ctl_cbs, ARRAY_SIZE(ctl_cbs));
 	} while (ret > MNL_CB_STOP);
+
+	if (interrupted)
+		fprintf(stderr,
+			"Warning: the table changed during the dump; entries may be listed twice.\n");
 
 	if (ret < 0 && !st->reported && !st->error) {
 		st->reported = true;
