@@ -3,6 +3,7 @@
 # make            build extnet.ko (against Debian's 6.1 headers) and the tool
 # make demo       the two-site story in QEMU
 # make check      every test; closes with "N passed, N failed"
+# make bench      extnet vs kernel vxlan vs routing in QEMU (build/bench/results.md)
 #
 # Both install what they need from Debian's archive on first use.
 
@@ -13,7 +14,7 @@ CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-6.1/scripts/checkpatc
 
 export KVER
 
-.PHONY: all module tool progs deps demo check clean lint
+.PHONY: all module tool progs deps demo check bench clean lint
 
 all: module tool progs
 
@@ -36,6 +37,10 @@ demo: deps all
 
 check: deps all
 	bash selftests/run_all.sh
+
+# Benchmarks (Documentation/benchmarks.md); BENCH_ARGS e.g. "--rounds 3 --secs 3".
+bench: deps all
+	bash selftests/bench/run_bench.sh $(BENCH_ARGS)
 
 # Kernel style and static checks (not part of check: they need the kernel
 # source for checkpatch, see Documentation/).

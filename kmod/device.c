@@ -358,10 +358,11 @@ static void extnet_setup(struct net_device *dev)
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = IP_MAX_MTU - EXTNET_OVERHEAD4;
 	/* A bridge without an address of its own takes the lowest of its
-	 * ports' MACs; a high first octet keeps it from taking ours.
+	 * ports' MACs; the highest locally administered unicast first octet
+	 * (0xfe) keeps it from taking ours.
 	 */
 	eth_random_addr(addr);
-	addr[0] |= 0xf0;
+	addr[0] = 0xfe;
 	eth_hw_addr_set(dev, addr);
 	dev->addr_assign_type = NET_ADDR_RANDOM;
 

@@ -19,7 +19,9 @@ extnet_load() {
 # gw_base NS UNDERLAY: namespace with br0 and the underlay address on wan0.
 gw_base() {
 	run ip -n "$1" addr add "$2/24" dev wan0
-	run ip -n "$1" link add br0 type bridge
+	# A bridge of its own address, as on a real gateway: otherwise it
+	# takes its lowest port's MAC, which could be ext0's.
+	run ip -n "$1" link add br0 address "02:00:00:00:b0:0${1: -1}" type bridge
 	run ip -n "$1" link set br0 up
 }
 

@@ -17,7 +17,7 @@ ktap_plan 8
 
 two_sites
 for gw in gA gB; do
-	run ip -n $gw link add br1 type bridge
+	run ip -n $gw link add br1 address "02:00:00:00:b1:0${gw: -1}" type bridge
 	run ip -n $gw link set br1 up
 done
 ns_add hA3
