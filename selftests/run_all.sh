@@ -13,6 +13,9 @@ GUEST_TESTS=(
 	two_vni.sh
 	interop_vxlan.sh
 	teardown.sh
+	hostile_packets.sh
+	lifecycle.sh
+	bench_smoke.sh
 )
 
 pass=0 fail=0 skip=0
@@ -53,7 +56,7 @@ tests=()
 for t in "${GUEST_TESTS[@]}"; do
 	tests+=("$here/$t")
 done
-suite "$here/qemu/run.sh" -t "${EXTNET_TEST_TIMEOUT:-180}" "${tests[@]}"
+suite "$here/qemu/run.sh" -t "${EXTNET_TEST_TIMEOUT:-300}" "${tests[@]}"
 
 echo "$pass passed, $fail failed, $skip skipped"
 [[ $fail -eq 0 ]]
