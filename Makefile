@@ -3,6 +3,7 @@
 # make            build extnet.ko (against Debian's 6.1 headers) and the tool
 # make demo       the two-site story in QEMU
 # make check      every test; closes with "N passed, N failed"
+# make check-debug  the same, plus a KASAN/lockdep/kmemleak kernel and KUnit
 # make bench      extnet vs kernel vxlan vs routing in QEMU (build/bench/results.md)
 #
 # Both install what they need from Debian's archive on first use.
@@ -14,7 +15,7 @@ CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-6.1/scripts/checkpatc
 
 export KVER
 
-.PHONY: all module tool progs deps demo check bench clean lint
+.PHONY: all module tool progs deps demo check check-debug bench clean lint
 
 all: module tool progs
 
@@ -37,6 +38,11 @@ demo: deps all
 
 check: deps all
 	bash selftests/run_all.sh
+
+# check, plus every selftest and the KUnit suites on a KASAN/lockdep/kmemleak
+# kernel built from linux-source-6.1 (cached; see selftests/README).
+check-debug: deps all
+	EXTNET_DEBUG=1 bash selftests/run_all.sh
 
 # Benchmarks (Documentation/benchmarks.md); BENCH_ARGS e.g. "--rounds 3 --secs 3".
 bench: deps all

@@ -1,10 +1,14 @@
 #!/bin/bash
 # Run extnet selftests in a throw-away QEMU guest (TCG, no KVM needed).
 #
-# usage: run.sh [-k stock|BZIMAGE] [-o OUTDIR] [-t TIMEOUT_S] [-v] TEST.sh...
+# usage: run.sh [-k stock|debug|BZIMAGE] [-o OUTDIR] [-t TIMEOUT_S] [-v] TEST.sh...
 #
-#   -k  kernel: "stock" (Debian's linux-image-$KVER, default) or a bzImage path
-#       (modules then come from $KMODDIR/lib/modules/<release>, if set)
+#   -k  kernel: "stock" (Debian's linux-image-$KVER, default), "debug" (the debug
+#       kernel of build-debug-kernel.sh: KASAN, UBSAN, lockdep, kmemleak, KUnit;
+#       built first if it is not in the cache; veth, bridge and vxlan are built in;
+#       extnet.ko is built against it in OUTDIR/debug-build unless EXTNET_KO is set)
+#       or a bzImage path (modules then come from $KMODDIR/lib/modules/<release>,
+#       if set)
 #   -o  output directory (default: a new /tmp/extnet-selftest.XXXXXX); gets
 #       initramfs.cpio.gz and console.log
 #   -t  per-test timeout inside the guest, seconds (default 300)
@@ -12,11 +16,12 @@
 #
 # Environment: KVER, EXTNET_CACHE (see setup.sh), EXTNET_KO (default kmod/extnet.ko),
 # EXTNET_TOOL (default tools/extnet), EXTNET_MODULES (extra kernel modules to load),
-# QEMU_SMP (default 2), QEMU_MEM (default 1G), EXTNET_CMDLINE (extra kernel arguments),
+# QEMU_SMP (default 2; 1 with -k debug), QEMU_MEM (default 1G), EXTNET_CMDLINE (extra kernel arguments),
 # EXTNET_HOST_TIMEOUT (seconds before QEMU is killed; default 90 + tests * (TIMEOUT_S + 15)),
 # EXTNET_SKIP_SETUP=1 (do not run setup.sh).
 #
-# Prints each test's KTAP output, then "N passed, N failed, N skipped"; exits 0 only
+# Prints each test's KTAP output (and that of KUnit suites run when extnet.ko loads,
+# as "# kunit: " lines), then "N passed, N failed, N skipped"; exits 0 only
 # when nothing failed. See selftests/README for what counts as a failure.
 set -euo pipefail
 
@@ -26,9 +31,7 @@ root=$(cd "$here/../.." && pwd)
 KVER=${KVER:-6.1.0-56-amd64}
 CACHE=${EXTNET_CACHE:-/var/cache/extnet}
 # Set to "" to leave the module or the tool out.
-EXTNET_KO=${EXTNET_KO-$root/kmod/extnet.ko}
 EXTNET_TOOL=${EXTNET_TOOL-$root/tools/extnet}
-SMP=${QEMU_SMP:-2}
 MEM=${QEMU_MEM:-1G}
 
 # Modules the tests rely on; their dependencies are added from .modinfo.
@@ -37,7 +40,11 @@ BASE_MODULES=(veth bridge vxlan)
 # has no netns or vxlan, and `ip netns exec` searches PATH, not shell functions).
 REAL_TOOLS=(bash ip bridge ss tc tcpdump iperf3 ping)
 # Kernel messages that fail a run wherever they appear on the console.
-SPLAT_RE='BUG:|WARNING:|Kernel panic|Oops|KASAN|UBSAN|possible circular locking|suspicious RCU usage|kmemleak|general protection fault|Call Trace:'
+# ("BUG kmalloc-64 (Not tainted): Redzone overwritten" is SLUB's debug report.)
+SPLAT_RE='BUG:|WARNING:|Kernel panic|Oops|KASAN|UBSAN|possible circular locking|suspicious RCU usage|kmemleak|general protection fault|Call Trace:|kernel BUG at|ODEBUG:|detected stalls? on CPU|^BUG [^ ]+ \((Not t|T)ainted'
+# KTAP lines of KUnit on the console (after the printk time stamp is removed).
+KUNIT_RESULT_RE='^( *)(not ok|ok) ([0-9]+) (.*)$'
+KUNIT_OTHER_RE='^ *(KTAP version [0-9]+|TAP version [0-9]+|# Subtest: .*|1\.\.[0-9]+|# .*)$'
 
 usage() {
 	sed -n '4,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2
@@ -77,7 +84,21 @@ fi
 if [[ $kernel == stock ]]; then
 	vmlinuz=$CACHE/linux-image-$KVER/boot/vmlinuz-$KVER
 	moddir=$CACHE/linux-image-$KVER/lib/modules/$KVER
+	EXTNET_KO=${EXTNET_KO-$root/kmod/extnet.ko}
+	SMP=${QEMU_SMP:-2}
 else
+	if [[ $kernel == debug ]]; then
+		debug_tree=$(EXTNET_CACHE=$CACHE "$here/build-debug-kernel.sh") ||
+			die "no debug kernel (build-debug-kernel.sh failed)"
+		kernel=$debug_tree/arch/x86/boot/bzImage
+		# Everything else is built in (modules.builtin tells modprobe so).
+		builtin_list=$debug_tree/modules.builtin
+		# Without ACPI the kernel brings up one CPU whatever -smp says.
+		SMP=${QEMU_SMP:-1}
+	else
+		EXTNET_KO=${EXTNET_KO-$root/kmod/extnet.ko}
+		SMP=${QEMU_SMP:-2}
+	fi
 	vmlinuz=$kernel
 	# The release string sits at 0x200 + the 16-bit pointer at offset 0x20e.
 	off=$(od -An -tu2 -j $((0x20e)) -N2 "$vmlinuz" | tr -d ' ')
@@ -92,6 +113,10 @@ if [[ -z $outdir ]]; then
 fi
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
+if [[ -n ${debug_tree-} && -z ${EXTNET_KO+set} ]]; then
+	EXTNET_KO=$(EXTNET_CACHE=$CACHE "$here/build-debug-kernel.sh" --module "$outdir/debug-build") ||
+		die "extnet.ko does not build against the debug kernel"
+fi
 stage=$outdir/stage
 initrd=$outdir/initramfs.cpio.gz
 log=$outdir/console.log
@@ -207,6 +232,16 @@ build_initramfs() {
 			add_module "$name"
 			echo "$name" >>"$stage/etc/extnet/modules"
 		done
+	elif [[ -n ${builtin_list-} ]]; then
+		# A kernel with everything built in: `modprobe NAME` (in /init and in tests)
+		# succeeds for the modules listed in modules.builtin.
+		mkdir -p "$stage/lib/modules/$KVER"
+		cp "$builtin_list" "$stage/lib/modules/$KVER/modules.builtin"
+		# shellcheck disable=SC2206 # word splitting wanted
+		for name in "${BASE_MODULES[@]}" ${EXTNET_MODULES-}; do
+			grep -qE "/${name//[-_]/[-_]}\.ko\$" "$builtin_list" ||
+				die "module $name is not built into $vmlinuz (add it to debug.config)"
+		done
 	fi
 	if [[ -n $EXTNET_KO && -f $EXTNET_KO ]]; then
 		vermagic=$(modinfo_field "$EXTNET_KO" vermagic)
@@ -291,9 +326,38 @@ rm -f "$raw"
 
 pass=0 fail=0 skipped=0 done=0
 problems=()
-splats=()
+splats=() splat_text=() splat_ctx=0
 declare -A t_rc=() t_results=() t_notok=() t_plan=() t_state=()
 cur=
+# KUnit: each test case counts once. A result line is a leaf (a test case, or one
+# parameter of a parameterised case) unless results one level deeper (4 more
+# spaces) came right before it: then it closes their block (a suite's "ok 1
+# extnet_table", a parameterised case's own line) and only summarises them. Such
+# a summary counts only when it says "not ok" and none of its children did (a
+# failing suite_init or suite_exit).
+declare -A ku_child=() ku_child_fail=()
+kunit_pass=0 kunit_fail=0 kunit_skip=0
+
+# kunit_result INDENT STATUS TEXT: count one KTAP result line of the kernel.
+kunit_result() {
+	local d=$1 status=$2 text=$3 c=$(($1 + 4))
+	if [[ -n ${ku_child[$c]-} ]]; then
+		if [[ $status == "not ok" && -z ${ku_child_fail[$c]-} ]]; then
+			kunit_fail=$((kunit_fail + 1))
+		fi
+		unset "ku_child[$c]" "ku_child_fail[$c]"
+	elif [[ $status == "not ok" ]]; then
+		kunit_fail=$((kunit_fail + 1))
+	elif [[ $text =~ \#[[:space:]]*[Ss][Kk][Ii][Pp] ]]; then
+		kunit_skip=$((kunit_skip + 1))
+	else
+		kunit_pass=$((kunit_pass + 1))
+	fi
+	ku_child[$d]=1
+	if [[ $status == "not ok" ]]; then
+		ku_child_fail[$d]=1
+	fi
+}
 while IFS= read -r line; do
 	case $line in
 	"@@@ BEGIN "*)
@@ -317,6 +381,9 @@ while IFS= read -r line; do
 		name=${line#@@@ TIMEOUT }
 		name=${name% *}
 		t_state[$name]=timeout
+		;;
+	"@@@ NOTE "*)
+		echo "# guest: ${line#@@@ NOTE }"
 		;;
 	"@@@ ERROR "*)
 		problems+=("guest: ${line#@@@ ERROR }")
@@ -346,8 +413,25 @@ while IFS= read -r line; do
 		fi
 		;;
 	*)
-		if [[ $line =~ $SPLAT_RE ]]; then
-			splats+=("$line")
+		# A kernel line: without its printk time stamp, if any.
+		kline=$line
+		if [[ $line =~ ^\[\ *[0-9]+\.[0-9]+\]\ ?(.*)$ ]]; then
+			kline=${BASH_REMATCH[1]}
+		fi
+		if [[ $kline =~ $SPLAT_RE ]]; then
+			splats+=("$kline")
+			splat_text+=("$kline")
+			# Keep the lines that follow (the report, its trace) for the summary.
+			splat_ctx=60
+		elif [[ $splat_ctx -gt 0 ]]; then
+			splat_text+=("$kline")
+			splat_ctx=$((splat_ctx - 1))
+		fi
+		if [[ $kline =~ $KUNIT_RESULT_RE ]]; then
+			echo "# kunit: $kline"
+			kunit_result "${#BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[4]}"
+		elif [[ $kline =~ $KUNIT_OTHER_RE ]]; then
+			echo "# kunit: $kline"
 		fi
 		;;
 	esac
@@ -395,7 +479,13 @@ fi
 
 echo "# ----"
 echo "# console log: $log"
-for line in "${splats[@]:0:30}"; do
+if [[ $((kunit_pass + kunit_fail + kunit_skip)) -gt 0 ]]; then
+	echo "# kunit: $kunit_pass passed, $kunit_fail failed, $kunit_skip skipped"
+fi
+pass=$((pass + kunit_pass))
+fail=$((fail + kunit_fail))
+skipped=$((skipped + kunit_skip))
+for line in "${splat_text[@]:0:400}"; do
 	echo "# kernel: $line"
 done
 for p in "${problems[@]}"; do
