@@ -13,15 +13,7 @@ ktap_plan 6
 
 extnet_load
 modprobe vxlan
-for ns in gA gB; do
-	ns_add "$ns"
-done
-veth_pair gA wan0 gB wan0
-gw_base gA "$UL_A"
-gw_base gB "$UL_B"
-host hA1 203.0.113.11 gA lan1
-host hA2 203.0.113.12 gA lan2
-host hB1 203.0.113.21 gB lan1
+sites
 gw_extnet gA "$UL_A"
 
 mac_a1=$(mac_of hA1 eth0)

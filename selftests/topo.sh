@@ -41,8 +41,8 @@ gw_extnet() {
 }
 
 # two_sites: the whole scenario, mapping entries included.
-two_sites() {
-	extnet_load
+# sites: both sites' hosts, bridges and the underlay, no tunnel yet.
+sites() {
 	local ns
 	for ns in gA gB; do
 		ns_add "$ns"
@@ -53,6 +53,11 @@ two_sites() {
 	host hA1 203.0.113.11 gA lan1
 	host hA2 203.0.113.12 gA lan2
 	host hB1 203.0.113.21 gB lan1
+}
+
+two_sites() {
+	extnet_load
+	sites
 	gw_extnet gA "$UL_A"
 	gw_extnet gB "$UL_B"
 	in_ns gA extnet map add 203.0.113.21 dev ext0 remote "$UL_B"
