@@ -66,6 +66,14 @@ static const char *const counter_names[] = {
 	[EXTNET_STATS_A_RX_DROP_NEIGH_FULL] = "rx_drop_neigh_full",
 	[EXTNET_STATS_A_RX_DROP_MULTICAST] = "rx_drop_multicast",
 	[EXTNET_STATS_A_RX_DROP_OVERSIZE] = "rx_drop_oversize",
+	[EXTNET_STATS_A_NA_REPLIES] = "na_replies",
+	[EXTNET_STATS_A_ND_PROBES] = "nd_probes",
+	[EXTNET_STATS_A_TX_DROP_ND_UNMAPPED] = "tx_drop_nd_unmapped",
+	[EXTNET_STATS_A_TX_DROP_ND_OTHER] = "tx_drop_nd_other",
+	[EXTNET_STATS_A_TX_TOO_BIG] = "tx_too_big",
+	[EXTNET_STATS_A_TX_MSS_CLAMPED] = "tx_mss_clamped",
+	[EXTNET_STATS_A_ANNOUNCES] = "announces",
+	[EXTNET_STATS_A_EVENTS_SUPPRESSED] = "events_suppressed",
 };
 
 static bool is_counter(uint16_t type)

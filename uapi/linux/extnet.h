@@ -123,6 +123,18 @@
 #define EXTNET_DEFAULT_AGEING 300
 /* Default TTL of the outer IPv4 header. */
 #define EXTNET_DEFAULT_TTL 64
+/* Default number of gratuitous ARP / unsolicited NA sent by a move, 1 s apart. */
+#define EXTNET_DEFAULT_ANNOUNCE 3
+/*
+ * Route protocol (rtm_protocol) of the host routes kept for mapping entries
+ * when EXTNET_A_ROUTES is on ("ip route show proto 245").
+ */
+#define EXTNET_RTPROT 245
+/* Multicast group of EXTNET_CMD_EVENT notifications. */
+#define EXTNET_GENL_MCGRP_EVENTS "events"
+/* EXTNET_A_MSS_CLAMP: no clamping, and "fit the path MTU". */
+#define EXTNET_MSS_CLAMP_OFF 0
+#define EXTNET_MSS_CLAMP_AUTO 0xffff
 
 /**
  * enum extnet_cmd - generic netlink commands of the extnet family
@@ -135,6 +147,10 @@
  * @EXTNET_CMD_MAP_GET: dump mapping entries
  * @EXTNET_CMD_MAP_FLUSH: delete all entries of a device (CAP_NET_ADMIN)
  * @EXTNET_CMD_NEIGH_GET: dump learned local neighbours
+ * @EXTNET_CMD_MAP_MOVE: make an address local to this site or move it to
+ *	another VTEP, announcing the change into the segment (CAP_NET_ADMIN)
+ * @EXTNET_CMD_EVENT: notification on the EXTNET_GENL_MCGRP_EVENTS group
+ *	(never a request), see enum extnet_event
  * @__EXTNET_CMD_MAX: internal
  */
 enum extnet_cmd {
@@ -147,6 +163,8 @@ enum extnet_cmd {
 	EXTNET_CMD_MAP_GET,
 	EXTNET_CMD_MAP_FLUSH,
 	EXTNET_CMD_NEIGH_GET,
+	EXTNET_CMD_MAP_MOVE,
+	EXTNET_CMD_EVENT,
 	__EXTNET_CMD_MAX
 };
 
@@ -171,6 +189,18 @@ enum extnet_cmd {
  * @EXTNET_A_MAP: nested, enum extnet_map_attr
  * @EXTNET_A_NEIGH: nested, enum extnet_neigh_attr (read only)
  * @EXTNET_A_PAD: padding for 64-bit attributes
+ * @EXTNET_A_LOCAL6: 16 bytes, local VTEP IPv6 address (RFC 7348 §5 over
+ *	IPv6); :: unsets it
+ * @EXTNET_A_MSS_CLAMP: u16, TCP MSS clamping of SYNs crossing the tunnel:
+ *	EXTNET_MSS_CLAMP_OFF, EXTNET_MSS_CLAMP_AUTO (path MTU of the entry's
+ *	VTEP less the headers) or a fixed MSS in bytes
+ * @EXTNET_A_ROUTES: u8, 1 if every mapping entry is also a host route
+ *	(/32 or /128) via the device, protocol EXTNET_RTPROT
+ * @EXTNET_A_ROUTE_TABLE: u32, routing table of those host routes
+ * @EXTNET_A_ROUTE_METRIC: u32, their metric (priority)
+ * @EXTNET_A_MODE: u8, enum extnet_mode (read only)
+ * @EXTNET_A_EVENT: u8, enum extnet_event (in EXTNET_CMD_EVENT only)
+ * @EXTNET_A_CONFLICT: nested, enum extnet_conflict_attr (in events)
  * @__EXTNET_A_MAX: internal
  */
 enum extnet_attr {
@@ -189,6 +219,14 @@ enum extnet_attr {
 	EXTNET_A_MAP,
 	EXTNET_A_NEIGH,
 	EXTNET_A_PAD,
+	EXTNET_A_LOCAL6,
+	EXTNET_A_MSS_CLAMP,
+	EXTNET_A_ROUTES,
+	EXTNET_A_ROUTE_TABLE,
+	EXTNET_A_ROUTE_METRIC,
+	EXTNET_A_MODE,
+	EXTNET_A_EVENT,
+	EXTNET_A_CONFLICT,
 	__EXTNET_A_MAX
 };
 
@@ -206,9 +244,14 @@ enum extnet_attr {
  * @EXTNET_MAP_A_RX_PACKETS: u64, frames from ADDR delivered (read only)
  * @EXTNET_MAP_A_RX_BYTES: u64, bytes of those inner frames (read only)
  * @EXTNET_MAP_A_PAD: padding for 64-bit attributes
- * @EXTNET_MAP_A_ADDR6: 16 bytes, IPv6 overlay address (reserved: rejected
- *	with -EAFNOSUPPORT by this version)
- * @EXTNET_MAP_A_REMOTE6: 16 bytes, IPv6 VTEP (reserved, as ADDR6)
+ * @EXTNET_MAP_A_ADDR6: 16 bytes, IPv6 overlay address living at the remote
+ *	site
+ * @EXTNET_MAP_A_REMOTE6: 16 bytes, IPv6 underlay address of the remote VTEP
+ * @EXTNET_MAP_A_ANNOUNCE: u8, gratuitous ARP / unsolicited NA to send when
+ *	EXTNET_CMD_MAP_MOVE makes the address remote, 0..10 (default
+ *	EXTNET_DEFAULT_ANNOUNCE)
+ * @EXTNET_MAP_A_CONFLICTS: u64, frames dropped because their source claimed
+ *	this address from the wrong side (read only)
  * @__EXTNET_MAP_A_MAX: internal
  */
 enum extnet_map_attr {
@@ -223,6 +266,8 @@ enum extnet_map_attr {
 	EXTNET_MAP_A_PAD,
 	EXTNET_MAP_A_ADDR6,
 	EXTNET_MAP_A_REMOTE6,
+	EXTNET_MAP_A_ANNOUNCE,
+	EXTNET_MAP_A_CONFLICTS,
 	__EXTNET_MAP_A_MAX
 };
 
@@ -245,6 +290,7 @@ enum extnet_neigh_state {
  * @EXTNET_NEIGH_A_LLADDR: 6 bytes, its MAC address
  * @EXTNET_NEIGH_A_STATE: u8, enum extnet_neigh_state
  * @EXTNET_NEIGH_A_AGE: u32, milliseconds since the host was last heard
+ * @EXTNET_NEIGH_A_ADDR6: 16 bytes, the local host's IPv6 address
  * @__EXTNET_NEIGH_A_MAX: internal
  */
 enum extnet_neigh_attr {
@@ -253,6 +299,7 @@ enum extnet_neigh_attr {
 	EXTNET_NEIGH_A_LLADDR,
 	EXTNET_NEIGH_A_STATE,
 	EXTNET_NEIGH_A_AGE,
+	EXTNET_NEIGH_A_ADDR6,
 	__EXTNET_NEIGH_A_MAX
 };
 
@@ -295,6 +342,19 @@ enum extnet_neigh_attr {
  *	address (broadcast, multicast, 0.0.0.0, loopback)
  * @EXTNET_STATS_A_RX_DROP_OVERSIZE: inner IP packet larger than the device's
  *	MTU (the local segment could not carry it)
+ * @EXTNET_STATS_A_NA_REPLIES: proxy Neighbour Advertisements sent into the
+ *	segment (RFC 4861 §7.2.4)
+ * @EXTNET_STATS_A_ND_PROBES: Neighbour Solicitations sent to resolve local
+ *	hosts
+ * @EXTNET_STATS_A_TX_DROP_ND_UNMAPPED: Neighbour Solicitation for an
+ *	unmapped address
+ * @EXTNET_STATS_A_TX_DROP_ND_OTHER: other ICMPv6 neighbour discovery or
+ *	multicast listener message (never tunnelled)
+ * @EXTNET_STATS_A_TX_TOO_BIG: inner packets answered with ICMP
+ *	"fragmentation needed" (RFC 1191) or ICMPv6 Packet Too Big (RFC 8201)
+ * @EXTNET_STATS_A_TX_MSS_CLAMPED: TCP SYNs whose MSS option was lowered
+ * @EXTNET_STATS_A_ANNOUNCES: gratuitous ARP and unsolicited NA sent
+ * @EXTNET_STATS_A_EVENTS_SUPPRESSED: events not sent by the rate limit
  * @__EXTNET_STATS_A_MAX: internal
  */
 enum extnet_stats_attr {
@@ -321,11 +381,90 @@ enum extnet_stats_attr {
 	EXTNET_STATS_A_RX_DROP_NEIGH_FULL,
 	EXTNET_STATS_A_RX_DROP_MULTICAST,
 	EXTNET_STATS_A_RX_DROP_OVERSIZE,
+	EXTNET_STATS_A_NA_REPLIES,
+	EXTNET_STATS_A_ND_PROBES,
+	EXTNET_STATS_A_TX_DROP_ND_UNMAPPED,
+	EXTNET_STATS_A_TX_DROP_ND_OTHER,
+	EXTNET_STATS_A_TX_TOO_BIG,
+	EXTNET_STATS_A_TX_MSS_CLAMPED,
+	EXTNET_STATS_A_ANNOUNCES,
+	EXTNET_STATS_A_EVENTS_SUPPRESSED,
 	__EXTNET_STATS_A_MAX
 };
 
 #define EXTNET_STATS_A_MAX (__EXTNET_STATS_A_MAX - 1)
 /* First counter attribute: counters are EXTNET_STATS_A_FIRST..MAX. */
 #define EXTNET_STATS_A_FIRST EXTNET_STATS_A_ARP_REPLIES
+
+/**
+ * enum extnet_mode - how the device is attached (EXTNET_A_MODE)
+ * @EXTNET_MODE_BRIDGED: a bridge port: learns and probes local hosts and
+ *	delivers received frames to them by MAC
+ * @EXTNET_MODE_ROUTED: not a bridge port: the host's own interface toward
+ *	the remote site; received packets go to the host's stack, which routes
+ *	them (no learning, no probing)
+ */
+enum extnet_mode {
+	EXTNET_MODE_BRIDGED = 1,
+	EXTNET_MODE_ROUTED = 2,
+};
+
+/**
+ * enum extnet_event - what an EXTNET_CMD_EVENT notification reports
+ * @EXTNET_EVENT_MAP_ADDED: a mapping entry was added or replaced (EXTNET_A_MAP)
+ * @EXTNET_EVENT_MAP_REMOVED: a mapping entry was removed (EXTNET_A_MAP)
+ * @EXTNET_EVENT_MAP_MOVED: EXTNET_CMD_MAP_MOVE changed where an address
+ *	lives (EXTNET_A_MAP; no REMOTE4/REMOTE6 if it is now local)
+ * @EXTNET_EVENT_NEIGH_LEARNED: a local neighbour was learned or changed its
+ *	MAC (EXTNET_A_NEIGH)
+ * @EXTNET_EVENT_NEIGH_EXPIRED: a local neighbour aged out (EXTNET_A_NEIGH)
+ * @EXTNET_EVENT_CONFLICT: a frame claimed a mapped address from the wrong
+ *	side (EXTNET_A_CONFLICT); rate-limited
+ * @EXTNET_EVENT_PROBE_FAILED: a local host did not answer its probes
+ *	(EXTNET_A_NEIGH)
+ */
+enum extnet_event {
+	EXTNET_EVENT_MAP_ADDED = 1,
+	EXTNET_EVENT_MAP_REMOVED,
+	EXTNET_EVENT_MAP_MOVED,
+	EXTNET_EVENT_NEIGH_LEARNED,
+	EXTNET_EVENT_NEIGH_EXPIRED,
+	EXTNET_EVENT_CONFLICT,
+	EXTNET_EVENT_PROBE_FAILED,
+};
+
+/**
+ * enum extnet_conflict_side - where a conflicting frame came from
+ * @EXTNET_CONFLICT_LOCAL: the local segment, with a source mapped as remote
+ * @EXTNET_CONFLICT_TUNNEL: the tunnel, from a VTEP other than the entry's
+ */
+enum extnet_conflict_side {
+	EXTNET_CONFLICT_LOCAL = 1,
+	EXTNET_CONFLICT_TUNNEL = 2,
+};
+
+/**
+ * enum extnet_conflict_attr - attributes of a conflict (EXTNET_A_CONFLICT)
+ * @EXTNET_CONFLICT_A_UNSPEC: unused
+ * @EXTNET_CONFLICT_A_SIDE: u8, enum extnet_conflict_side
+ * @EXTNET_CONFLICT_A_ADDR4: be32, the claimed overlay address
+ * @EXTNET_CONFLICT_A_ADDR6: 16 bytes, the claimed overlay address
+ * @EXTNET_CONFLICT_A_LLADDR: 6 bytes, inner source MAC of the frame
+ * @EXTNET_CONFLICT_A_REMOTE4: be32, VTEP the frame came from (tunnel side)
+ * @EXTNET_CONFLICT_A_REMOTE6: 16 bytes, VTEP the frame came from
+ * @__EXTNET_CONFLICT_A_MAX: internal
+ */
+enum extnet_conflict_attr {
+	EXTNET_CONFLICT_A_UNSPEC,
+	EXTNET_CONFLICT_A_SIDE,
+	EXTNET_CONFLICT_A_ADDR4,
+	EXTNET_CONFLICT_A_ADDR6,
+	EXTNET_CONFLICT_A_LLADDR,
+	EXTNET_CONFLICT_A_REMOTE4,
+	EXTNET_CONFLICT_A_REMOTE6,
+	__EXTNET_CONFLICT_A_MAX
+};
+
+#define EXTNET_CONFLICT_A_MAX (__EXTNET_CONFLICT_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_EXTNET_H */
