@@ -186,6 +186,7 @@ int extnet_device_reconfigure(struct extnet_dev *priv,
 	WRITE_ONCE(old->port, cfg->port);
 	WRITE_ONCE(old->ttl, cfg->ttl);
 	WRITE_ONCE(old->ageing, cfg->ageing);
+	WRITE_ONCE(old->mss_clamp, cfg->mss_clamp);
 	return 0;
 }
 

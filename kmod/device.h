@@ -42,6 +42,8 @@ struct extnet_counters {
  * @port: UDP port, network order
  * @ttl: outer IPv4 TTL
  * @ageing: neighbour ageing time, jiffies
+ * @mss_clamp: TCP MSS clamping, EXTNET_MSS_CLAMP_OFF, EXTNET_MSS_CLAMP_AUTO
+ *	or an MSS in bytes (see extnet_mss_clamp())
  *
  * Written under RTNL with WRITE_ONCE; the data path reads single fields
  * with READ_ONCE and tolerates seeing a change half-way.
@@ -53,6 +55,7 @@ struct extnet_cfg {
 	__be16 port;
 	u8 ttl;
 	unsigned long ageing;
+	u16 mss_clamp;
 };
 
 /**

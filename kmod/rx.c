@@ -23,6 +23,7 @@
 #include "socket.h"
 #include "datapath.h"
 #include "vxlan.h"
+#include "pmtu.h"
 
 /**
  * extnet_rx_deliver() - hand a decapsulated frame to the local segment
@@ -136,6 +137,8 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	skb_set_network_header(skb, ETH_HLEN);
 	if (INET_ECN_decapsulate(skb, outer_tos, iph->tos) > 1)
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_MALFORMED);
+	extnet_mss_clamp(priv, skb, src->vtep, NULL);
+	iph = (const struct iphdr *)(skb->data + ETH_HLEN);
 
 	ether_addr_copy(eth_hdr(skb)->h_source,
 			src->has_lladdr ? src->lladdr : priv->dev->dev_addr);
