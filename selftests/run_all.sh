@@ -25,6 +25,7 @@ GUEST_TESTS=(
 	teardown.sh
 	hostile_packets.sh
 	lifecycle.sh
+	pmtu.sh
 	bench_smoke.sh
 )
 
