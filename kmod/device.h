@@ -71,6 +71,9 @@ struct extnet_cfg {
  * @counters: per-CPU counters, enum extnet_stats_attr
  * @bridge_work: claims the device's MAC in its bridge's FDB, see
  *	extnet_device_claim_mac()
+ * @mtu_auto: dev->mtu set by extnet_pmtu_follow_underlay(), 0 if none;
+ *	under RTNL
+ * @mtu_saved: dev->mtu before that, restored on joining a bridge
  */
 struct extnet_dev {
 	struct net_device *dev;
@@ -82,6 +85,8 @@ struct extnet_dev {
 	struct gro_cells gro_cells;
 	struct extnet_counters __percpu *counters;
 	struct work_struct bridge_work;
+	unsigned int mtu_auto;
+	unsigned int mtu_saved;
 };
 
 /**

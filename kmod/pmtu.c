@@ -22,6 +22,7 @@
  * never needs the ICMP round trip at all.
  */
 #include <linux/etherdevice.h>
+#include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
@@ -86,6 +87,82 @@ bool extnet_pmtu_check(struct extnet_dev *priv, struct sk_buff *skb,
 	dev_sw_netstats_rx_add(dev, skb->len + ETH_HLEN);
 	netif_rx(skb);
 	return true;
+}
+
+/**
+ * extnet_pmtu_follow_underlay() - set the MTU of a device from its underlay
+ * @priv: the device
+ *
+ * A device that is not a bridge port is an interface of the host itself
+ * (routed use): the host's stack must see the MTU the tunnel really
+ * carries, so dev->mtu becomes the MTU of the underlay device holding the
+ * local VTEP address less EXTNET_OVERHEAD4 (1500 - 50 = 1450, 1400 - 50 =
+ * 1350). Smaller paths to single VTEPs are learned per destination (see
+ * extnet_pmtu_check()). A bridge port keeps the segment's MTU (the hosts'
+ * 1500): the bridge would drop larger frames silently, and PMTU is then
+ * handled per packet with ICMP. When a device whose MTU was set here joins
+ * a bridge, the MTU it had before is restored. Nothing changes while no
+ * local address is configured or no device holds it.
+ *
+ * Called when the local address changes, when the device joins or leaves a
+ * master, and when the MTU of another device of the namespace changes.
+ *
+ * Context: RTNL held.
+ */
+void extnet_pmtu_follow_underlay(struct extnet_dev *priv)
+{
+	struct net_device *dev = priv->dev;
+	struct net_device *lower;
+	int mtu;
+
+	ASSERT_RTNL();
+	if (netif_is_bridge_port(dev)) {
+		if (priv->mtu_auto && dev->mtu == priv->mtu_auto &&
+		    !dev_set_mtu(dev, priv->mtu_saved))
+			priv->mtu_auto = 0;
+		return;
+	}
+	if (!priv->cfg.local4)
+		return;
+	lower = __ip_dev_find(dev_net(dev), priv->cfg.local4, false);
+	if (!lower || lower == dev)
+		return;
+	mtu = clamp_t(int, (int)lower->mtu - (int)EXTNET_OVERHEAD4,
+		      dev->min_mtu, dev->max_mtu);
+	if (mtu == dev->mtu)
+		return;
+	if (!priv->mtu_auto || dev->mtu != priv->mtu_auto)
+		priv->mtu_saved = dev->mtu;
+	if (!dev_set_mtu(dev, mtu))
+		priv->mtu_auto = mtu;
+}
+
+/**
+ * extnet_pmtu_netdev_event() - MTU bookkeeping on netdevice events
+ * @dev: the device the event is about
+ * @event: NETDEV_* event
+ *
+ * An extnet device joining or leaving a master, or another device changing
+ * its MTU (maybe an underlay), re-runs extnet_pmtu_follow_underlay() on
+ * the extnet devices concerned.
+ *
+ * Context: netdevice notifier, RTNL held.
+ */
+void extnet_pmtu_netdev_event(struct net_device *dev, unsigned long event)
+{
+	struct net_device *d;
+
+	ASSERT_RTNL();
+	if (dev->rtnl_link_ops == &extnet_link_ops) {
+		if (event == NETDEV_CHANGEUPPER)
+			extnet_pmtu_follow_underlay(netdev_priv(dev));
+		return;
+	}
+	if (event != NETDEV_CHANGEMTU)
+		return;
+	for_each_netdev(dev_net(dev), d)
+		if (d->rtnl_link_ops == &extnet_link_ops)
+			extnet_pmtu_follow_underlay(netdev_priv(d));
 }
 
 /**

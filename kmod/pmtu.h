@@ -12,7 +12,10 @@ struct extnet_dev;
 struct extnet_vtep;
 struct dst_entry;
 struct sk_buff;
+struct net_device;
 
+void extnet_pmtu_follow_underlay(struct extnet_dev *priv);
+void extnet_pmtu_netdev_event(struct net_device *dev, unsigned long event);
 bool extnet_pmtu_check(struct extnet_dev *priv, struct sk_buff *skb,
 		       struct dst_entry *dst, unsigned int overhead);
 unsigned int extnet_vtep_mtu4(struct extnet_dev *priv,

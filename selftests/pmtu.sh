@@ -9,7 +9,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 29
+ktap_plan 32
 
 # has VAR ERE: the text in variable VAR matches ERE (check runs commands
 # with stdin closed).
@@ -122,6 +122,19 @@ check "mss-clamp 1200 is shown" bash -c \
 out=$(ip netns exec gA extnet link set ext0 mss-clamp 100 2>&1 || true)
 check "mss-clamp 100 is refused, naming the word" \
 	has out 'argument "100" is wrong: mss-clamp'
+
+# Not a bridge port: the device is the host's own interface and its MTU
+# follows the underlay device of its local address.
+in_ns gA ip link add ext1 type extnet
+in_ns gA extnet link set ext1 vni 5002 local "$UL_A"
+check "ext1 (not a bridge port) gets MTU 1400 - 50 = 1350" bash -c \
+	"ip -n gA link show ext1 | grep -q ' mtu 1350 '"
+run ip -n gA link set wan0 mtu 1300
+check "wan0 at 1300: ext1 follows (1250), bridged ext0 stays at 1500" bash -c \
+	"ip -n gA link show ext1 | grep -q ' mtu 1250 ' && ip -n gA link show ext0 | grep -q ' mtu 1500 '"
+in_ns gA ip link set ext1 master br0
+check "ext1 joining br0 gets MTU 1500 back; br0 stays at 1500" bash -c \
+	"ip -n gA link show ext1 | grep -q ' mtu 1500 ' && ip -n gA link show br0 | grep -q ' mtu 1500 '"
 
 diag "$(ip netns exec gA extnet -s link show ext0)"
 ktap_finish
