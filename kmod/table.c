@@ -50,14 +50,15 @@ static void vtep_free_rcu(struct rcu_head *rcu)
 	vtep_free(container_of(rcu, struct extnet_vtep, rcu));
 }
 
-static struct extnet_vtep *vtep_get(struct extnet_table *table, __be32 addr4)
+static struct extnet_vtep *vtep_get(struct extnet_table *table,
+				    const struct in6_addr *addr)
 {
 	struct extnet_vtep *vtep;
 
 	lockdep_assert_held(&table->lock);
 
 	list_for_each_entry(vtep, &table->vteps, list) {
-		if (vtep->addr4 == addr4) {
+		if (ipv6_addr_equal(&vtep->addr6, addr)) {
 			refcount_inc(&vtep->refcnt);
 			return vtep;
 		}
@@ -71,7 +72,9 @@ static struct extnet_vtep *vtep_get(struct extnet_table *table, __be32 addr4)
 		return NULL;
 	}
 	refcount_set(&vtep->refcnt, 1);
-	vtep->addr4 = addr4;
+	vtep->addr6 = *addr;
+	vtep->is6 = !ipv6_addr_v4mapped(addr);
+	vtep->addr4 = vtep->is6 ? 0 : addr->s6_addr32[3];
 	list_add(&vtep->list, &table->vteps);
 	return vtep;
 }
@@ -132,22 +135,48 @@ struct extnet_entry *extnet_table_lookup4(struct extnet_table *table,
 }
 
 /**
- * extnet_table_insert() - add or replace a mapping entry
+ * extnet_table_insert() - add or replace a mapping entry to an IPv4 VTEP
  * @table: the table
  * @addr: overlay address; IPv4 as IPv4-mapped IPv6
  * @remote4: IPv4 address of the VTEP, network order
  * @lladdr: MAC to answer for @addr, or NULL
  * @replace: replace an existing entry for @addr instead of failing
  *
+ * See extnet_table_insert_vtep().
+ *
+ * Context: process context; takes the table's mutex.
+ * Return: as extnet_table_insert_vtep().
+ */
+int extnet_table_insert(struct extnet_table *table, const struct in6_addr *addr,
+			__be32 remote4, const u8 *lladdr, bool replace)
+{
+	struct in6_addr remote;
+
+	ipv6_addr_set_v4mapped(remote4, &remote);
+	return extnet_table_insert_vtep(table, addr, &remote, lladdr, replace);
+}
+
+/**
+ * extnet_table_insert_vtep() - add or replace a mapping entry
+ * @table: the table
+ * @addr: overlay address; IPv4 as IPv4-mapped IPv6
+ * @remote: underlay address of the VTEP; IPv4 as IPv4-mapped IPv6, which
+ *	makes the VTEP an IPv4 one
+ * @lladdr: MAC to answer for @addr, or NULL
+ * @replace: replace an existing entry for @addr instead of failing
+ *
  * A replaced entry keeps its counters. Readers see the old or the new
- * entry, never neither.
+ * entry, never neither. Either family of overlay address may use either
+ * family of VTEP.
  *
  * Context: process context; takes the table's mutex.
  * Return: 0, -EEXIST (mapped and !@replace), -ENOSPC (table full) or
  * -ENOMEM.
  */
-int extnet_table_insert(struct extnet_table *table, const struct in6_addr *addr,
-			__be32 remote4, const u8 *lladdr, bool replace)
+int extnet_table_insert_vtep(struct extnet_table *table,
+			     const struct in6_addr *addr,
+			     const struct in6_addr *remote, const u8 *lladdr,
+			     bool replace)
 {
 	struct extnet_entry *e, *old;
 	int ret;
@@ -162,7 +191,7 @@ int extnet_table_insert(struct extnet_table *table, const struct in6_addr *addr,
 	}
 
 	mutex_lock(&table->lock);
-	e->vtep = vtep_get(table, remote4);
+	e->vtep = vtep_get(table, remote);
 	if (!e->vtep) {
 		ret = -ENOMEM;
 		goto err_free;
