@@ -283,6 +283,7 @@ err_free:
 	return ret;
 }
 
+#if IS_ENABLED(CONFIG_IPV6)
 /* The route to an IPv6 VTEP, cached per VTEP like the IPv4 one. *@saddr
  * is the source to ask for (:: lets the route choose) and becomes the one
  * chosen.
@@ -396,6 +397,14 @@ err_free:
 	kfree_skb(skb);
 	return ret;
 }
+#else
+int extnet_socket_send6(struct extnet_dev *priv, struct extnet_entry *entry,
+			struct sk_buff *skb)
+{
+	kfree_skb(skb);
+	return -EAFNOSUPPORT;
+}
+#endif
 
 /**
  * extnet_socket_send() - encapsulate a frame and send it to its VTEP
