@@ -25,6 +25,7 @@ GUEST_TESTS=(
 	teardown.sh
 	hostile_packets.sh
 	lifecycle.sh
+	batch.sh
 	bench_smoke.sh
 )
 
