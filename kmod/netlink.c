@@ -383,13 +383,14 @@ static int map_del_doit(struct sk_buff *skb, struct genl_info *info)
 static int map_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct extnet_dev *priv;
+	int ret;
 
 	priv = lookup_device(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(priv))
 		return PTR_ERR(priv);
-	extnet_table_flush(&priv->table);
+	ret = extnet_table_flush(&priv->table);
 	extnet_device_put(priv);
-	return 0;
+	return ret;
 }
 
 /*
@@ -420,9 +421,9 @@ static int dump_table(struct sk_buff *skb, struct netlink_callback *cb,
 		/* Gone since the first call: the dump just ends. */
 		return cb->args[2] ? 0 : PTR_ERR(priv);
 	cb->args[2] = 1;
-	h = ht(priv);
 
 	rcu_read_lock();
+	h = ht(priv);
 	tbl = rht_dereference_rcu(h->tbl, h);
 	while (tbl) {
 		if (cb->seq != tbl->hash_rnd) {
@@ -544,7 +545,7 @@ static int fill_neigh(struct sk_buff *skb, struct netlink_callback *cb,
 
 static struct rhashtable *entry_ht(struct extnet_dev *priv)
 {
-	return &priv->table.ht;
+	return extnet_table_rht(&priv->table);
 }
 
 static struct rhashtable *neigh_ht(struct extnet_dev *priv)

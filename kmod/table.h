@@ -63,16 +63,17 @@ struct extnet_entry {
 	struct rcu_head rcu;
 };
 
+struct extnet_ht;
+
 /**
  * struct extnet_table - the mapping entries of one device
- * @ht: entries keyed by &extnet_entry.addr; read under RCU
- * @lock: serialises writers of @ht and @vteps
- * @vteps: VTEPs referenced by entries
+ * @cur: the hash table of entries and the VTEPs they use; read under RCU,
+ *	swapped for an empty one by extnet_table_flush()
+ * @lock: serialises writers of @cur and of what it points to
  */
 struct extnet_table {
-	struct rhashtable ht;
-	struct mutex lock; /* writers of ht and vteps */
-	struct list_head vteps;
+	struct extnet_ht __rcu *cur;
+	struct mutex lock; /* writers */
 };
 
 /* Upper bound of entries per device. */
@@ -121,8 +122,9 @@ int extnet_table_insert_vtep(struct extnet_table *table,
 			     bool replace);
 int extnet_table_remove(struct extnet_table *table,
 			const struct in6_addr *addr);
-void extnet_table_flush(struct extnet_table *table);
+int extnet_table_flush(struct extnet_table *table);
 unsigned int extnet_table_count(struct extnet_table *table);
+struct rhashtable *extnet_table_rht(struct extnet_table *table);
 int extnet_table_cache_init(void);
 void extnet_table_cache_destroy(void);
 

@@ -26,6 +26,7 @@ GUEST_TESTS=(
 	teardown.sh
 	hostile_packets.sh
 	lifecycle.sh
+	batch.sh
 	bench_smoke.sh
 )
 

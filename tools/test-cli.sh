@@ -180,6 +180,16 @@ else
 	report fail "-batch stops at the first failing line" "-batch $tmp/bad"
 fi
 
+check_err "-force without -batch" 'Error: -force goes with -batch only' -force link show
+# Usage errors need no kernel: with -force every line is still parsed.
+run -force -batch "$tmp/bad"
+if [ "$rc" = 1 ] && [ "$(grep -c 'Command failed' "$tmp/err")" = 2 ] &&
+   grep -qF "Command failed $tmp/bad:4" "$tmp/err"; then
+	report ok "-force -batch goes on after a failing line"
+else
+	report fail "-force -batch goes on after a failing line" "-force -batch $tmp/bad"
+fi
+
 printf '\n# x\nmap add 203.0.113.1 dev ext0 remote 192.0.2.2 lladdr zz\n' >"$tmp/stdin"
 stdin=$tmp/stdin
 check_err "-batch - reads standard input" 'Command failed -:3' -batch -
