@@ -29,6 +29,7 @@
 #include <asm/unaligned.h>
 #include <net/checksum.h>
 #include <net/dst_cache.h>
+#include <net/ipv6_stubs.h>
 #include <net/ip_tunnels.h>
 #include <net/route.h>
 #include <net/tcp.h>
@@ -42,7 +43,8 @@
  * @skb: the inner Ethernet frame, skb->data at its MAC header
  * @dst: route to the VTEP
  * @overhead: bytes the encapsulation adds to the inner IP packet
- *	(EXTNET_OVERHEAD4 over IPv4: outer IPv4, UDP, VXLAN, inner Ethernet)
+ *	(EXTNET_OVERHEAD4 over IPv4: outer IPv4, UDP, VXLAN, inner Ethernet;
+ *	EXTNET_OVERHEAD6 over IPv6)
  *
  * The inner IP packet (or each segment of a GSO packet) must fit in
  * dst_mtu(@dst) - @overhead. If it does not and it may not be fragmented
@@ -165,10 +167,39 @@ void extnet_pmtu_netdev_event(struct net_device *dev, unsigned long event)
 			extnet_pmtu_follow_underlay(netdev_priv(d));
 }
 
+#if IS_ENABLED(CONFIG_IPV6)
+static unsigned int vtep_mtu6(struct extnet_dev *priv, struct extnet_vtep *vtep)
+{
+	struct flowi6 fl6 = {};
+	struct dst_entry *dst;
+	struct in6_addr saddr;
+	unsigned int mtu;
+
+	dst = dst_cache_get_ip6(&vtep->dst_cache, &saddr);
+	if (!dst) {
+		fl6.daddr = vtep->addr6;
+		fl6.saddr = priv->cfg.local6;
+		fl6.flowi6_proto = IPPROTO_UDP;
+		dst = ipv6_stub->ipv6_dst_lookup_flow(dev_net(priv->dev), NULL,
+						      &fl6, NULL);
+		if (IS_ERR(dst))
+			return 0;
+	}
+	mtu = dst_mtu(dst);
+	dst_release(dst);
+	return mtu;
+}
+#else
+static unsigned int vtep_mtu6(struct extnet_dev *priv, struct extnet_vtep *vtep)
+{
+	return 0;
+}
+#endif
+
 /**
- * extnet_vtep_mtu4() - route MTU to a VTEP over IPv4
+ * extnet_vtep_mtu() - route MTU to a VTEP
  * @priv: the device
- * @vtep: the VTEP
+ * @vtep: the VTEP, IPv4 or IPv6
  *
  * Uses the VTEP's route cache, or looks the route up when the cache is
  * empty on this CPU (the next transmission fills it).
@@ -177,13 +208,14 @@ void extnet_pmtu_netdev_event(struct net_device *dev, unsigned long event)
  * Return: the MTU of the route in bytes (a learned path MTU included), or
  * 0 when there is no route.
  */
-unsigned int extnet_vtep_mtu4(struct extnet_dev *priv,
-			      struct extnet_vtep *vtep)
+unsigned int extnet_vtep_mtu(struct extnet_dev *priv, struct extnet_vtep *vtep)
 {
 	unsigned int mtu;
 	struct rtable *rt;
 	__be32 saddr;
 
+	if (vtep->is6)
+		return vtep_mtu6(priv, vtep);
 	rt = dst_cache_get_ip4(&vtep->dst_cache, &saddr);
 	if (!rt) {
 		rt = ip_route_output(dev_net(priv->dev), vtep->addr4,
@@ -279,10 +311,13 @@ static unsigned int tcp_offset(struct sk_buff *skb, unsigned int *hdrs)
  * Does nothing unless EXTNET_A_MSS_CLAMP is set. A SYN (or SYN-ACK) whose
  * MSS option (RFC 9293 §3.7.1) is larger than the limit gets it lowered to
  * the limit and its TCP checksum fixed incrementally; the limit is the
- * configured MSS, or for EXTNET_MSS_CLAMP_AUTO @mtu less 40 (IPv4) or 60
- * (IPv6). Counts EXTNET_STATS_A_TX_MSS_CLAMPED. Segments without an MSS
- * option, fragments and malformed headers are left alone (the MSS is
- * never raised nor added).
+ * configured MSS, or for EXTNET_MSS_CLAMP_AUTO the route MTU to @vtep
+ * (dst_mtu(@dst) or extnet_vtep_mtu()) less the encapsulation (50 bytes to
+ * an IPv4 VTEP, 70 to an IPv6 one) less 40 (inner IPv4) or 60 (inner
+ * IPv6): 1400 - 50 - 40 = 1310 over a 1400-byte IPv4 underlay. Counts
+ * EXTNET_STATS_A_TX_MSS_CLAMPED. Segments without an MSS option, fragments
+ * and malformed headers are left alone (the MSS is never raised nor
+ * added).
  *
  * Context: softirq or BH disabled.
  */
@@ -290,7 +325,7 @@ void extnet_mss_clamp(struct extnet_dev *priv, struct sk_buff *skb,
 		      struct extnet_vtep *vtep, struct dst_entry *dst)
 {
 	u16 cfg = READ_ONCE(priv->cfg.mss_clamp);
-	unsigned int off, thlen, hdrs, limit, mtu;
+	unsigned int off, thlen, hdrs, limit, mtu, encap;
 	struct tcphdr *th;
 	__be16 old;
 
@@ -304,10 +339,11 @@ void extnet_mss_clamp(struct extnet_dev *priv, struct sk_buff *skb,
 	if (!th->syn || thlen <= sizeof(*th))
 		return;
 	if (cfg == EXTNET_MSS_CLAMP_AUTO) {
-		mtu = dst ? dst_mtu(dst) : extnet_vtep_mtu4(priv, vtep);
-		if (mtu <= EXTNET_OVERHEAD4 + hdrs)
+		encap = vtep->is6 ? EXTNET_OVERHEAD6 : EXTNET_OVERHEAD4;
+		mtu = dst ? dst_mtu(dst) : extnet_vtep_mtu(priv, vtep);
+		if (mtu <= encap + hdrs)
 			return;
-		limit = mtu - EXTNET_OVERHEAD4 - hdrs;
+		limit = mtu - encap - hdrs;
 	} else {
 		limit = cfg;
 	}

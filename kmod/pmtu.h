@@ -18,8 +18,7 @@ void extnet_pmtu_follow_underlay(struct extnet_dev *priv);
 void extnet_pmtu_netdev_event(struct net_device *dev, unsigned long event);
 bool extnet_pmtu_check(struct extnet_dev *priv, struct sk_buff *skb,
 		       struct dst_entry *dst, unsigned int overhead);
-unsigned int extnet_vtep_mtu4(struct extnet_dev *priv,
-			      struct extnet_vtep *vtep);
+unsigned int extnet_vtep_mtu(struct extnet_dev *priv, struct extnet_vtep *vtep);
 void extnet_mss_clamp(struct extnet_dev *priv, struct sk_buff *skb,
 		      struct extnet_vtep *vtep, struct dst_entry *dst);
 

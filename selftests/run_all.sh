@@ -19,12 +19,14 @@ root=$(cd "$here/.." && pwd)
 GUEST_TESTS=(
 	smoke_vxlan.sh
 	two_site.sh
+	two_site6.sh
 	netlink_errors.sh
 	two_vni.sh
 	interop_vxlan.sh
 	teardown.sh
 	hostile_packets.sh
 	lifecycle.sh
+	batch.sh
 	pmtu.sh
 	bench_smoke.sh
 )
