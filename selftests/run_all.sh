@@ -27,6 +27,7 @@ GUEST_TESTS=(
 	hostile_packets.sh
 	lifecycle.sh
 	batch.sh
+	pmtu.sh
 	bench_smoke.sh
 )
 
