@@ -513,6 +513,10 @@ static const size_t reply_lens[EXTNET_A_MAX + 1] = {
 	[EXTNET_A_STATS] = IPC_NESTED,
 	[EXTNET_A_MAP] = IPC_NESTED,
 	[EXTNET_A_NEIGH] = IPC_NESTED,
+	[EXTNET_A_ROUTES] = sizeof(uint8_t),
+	[EXTNET_A_ROUTE_TABLE] = sizeof(uint32_t),
+	[EXTNET_A_ROUTE_METRIC] = sizeof(uint32_t),
+	[EXTNET_A_MODE] = sizeof(uint8_t),
 };
 
 int ipc_parse_reply(const struct nlmsghdr *nlh, const struct nlattr **tb)

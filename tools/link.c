@@ -9,11 +9,13 @@
 #include "ipc.h"
 #include "objects.h"
 #include "print.h"
+#include "route.h"
 #include "utils.h"
 
 const char *const link_grammar[] = {
 	"extnet link set DEV [vni N] [local ADDR] [port N] [ttl N]",
 	"                    [probe-source ADDR] [ageing SECONDS]",
+	"                    [routes { on | off }] [table N] [metric N]",
 	"extnet link show [DEV]",
 	NULL,
 };
@@ -31,6 +33,9 @@ static const struct link_param {
 	{ "ttl", EXTNET_A_TTL, sizeof(uint8_t), 1, 255 },
 	{ "probe-source", EXTNET_A_PROBE_SRC4, 0, 0, 0 },
 	{ "ageing", EXTNET_A_AGEING, sizeof(uint32_t), 10, 1000000 },
+	{ "routes", EXTNET_A_ROUTES, sizeof(uint8_t), 0, 1 },
+	{ "table", EXTNET_A_ROUTE_TABLE, sizeof(uint32_t), 1, UINT32_MAX },
+	{ "metric", EXTNET_A_ROUTE_METRIC, sizeof(uint32_t), 0, UINT32_MAX },
 };
 
 static const struct print_field link_fields[] = {
@@ -121,6 +126,29 @@ static void print_stats(const struct nlattr *nest)
 	print_nest_end();
 }
 
+/* Mode and host routes: "mode routed routes on table 254 metric 0". */
+static void print_routes(const struct nlattr *const *tb)
+{
+	static const char *const modes[] = {
+		[EXTNET_MODE_BRIDGED] = "bridged",
+		[EXTNET_MODE_ROUTED] = "routed",
+	};
+	uint8_t mode = tb[EXTNET_A_MODE] ? mnl_attr_get_u8(tb[EXTNET_A_MODE]) : 0;
+
+	if (mode < ARRAY_SIZE(modes) && modes[mode])
+		print_string("mode", " mode %s", modes[mode]);
+	if (!tb[EXTNET_A_ROUTES])
+		return;
+	print_string("routes", " routes %s",
+		     mnl_attr_get_u8(tb[EXTNET_A_ROUTES]) ? "on" : "off");
+	if (tb[EXTNET_A_ROUTE_TABLE])
+		print_uint("route_table", " table %s",
+			   mnl_attr_get_u32(tb[EXTNET_A_ROUTE_TABLE]));
+	if (tb[EXTNET_A_ROUTE_METRIC])
+		print_uint("route_metric", " metric %s",
+			   mnl_attr_get_u32(tb[EXTNET_A_ROUTE_METRIC]));
+}
+
 static int print_link(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[EXTNET_A_MAX + 1];
@@ -136,6 +164,7 @@ static int print_link(const struct nlmsghdr *nlh, void *data)
 	print_obj_start();
 	print_string("ifname", "%s:", ipc_reply_ifname(tb));
 	print_fields(tb, link_fields, ARRAY_SIZE(link_fields));
+	print_routes(tb);
 	if (stats)
 		print_stats(stats);
 	print_obj_end();
@@ -157,6 +186,12 @@ static int put_param(struct nlmsghdr *nlh, const struct link_param *p, const cha
 	struct in_addr addr;
 	uint32_t val;
 
+	if (p->type == EXTNET_A_ROUTES) {
+		if (strcmp(word, "on") && strcmp(word, "off"))
+			return invarg("routes must be \"on\" or \"off\"", word);
+		ipc_put_uint(nlh, p->type, p->size, !strcmp(word, "on"), p->keyword, word);
+		return 0;
+	}
 	if (!p->size) {
 		if (get_ipv4(&addr, p->keyword, word))
 			return -1;
@@ -196,7 +231,14 @@ static int link_set(int argc, char **argv)
 		if (put_param(nlh, p, *argv))
 			return -1;
 	}
-	return ipc_run(nlh, NULL, NULL);
+	if (ipc_run(nlh, NULL, NULL))
+		return -1;
+	if (!(seen & (1u << EXTNET_A_ROUTES | 1u << EXTNET_A_ROUTE_TABLE |
+		      1u << EXTNET_A_ROUTE_METRIC)))
+		return 0;
+	/* Host routes: add the missing, remove the stale (route.c). */
+	route_settings_forget();
+	return route_sync(dev);
 }
 
 static int link_show(int argc, char **argv)

@@ -9,6 +9,7 @@
 #include "ipc.h"
 #include "objects.h"
 #include "print.h"
+#include "route.h"
 #include "utils.h"
 
 const char *const map_grammar[] = {
@@ -140,7 +141,10 @@ static int map_modify(int argc, char **argv, uint8_t cmd, uint16_t flags)
 		return -1;
 	nlh = ipc_request(cmd, flags);
 	put_map(nlh, &a);
-	return ipc_run(nlh, NULL, NULL);
+	if (ipc_run(nlh, NULL, NULL))
+		return -1;
+	/* The entry's host route follows the entry (route.c). */
+	return route_entry_update(a.dev, &a.addr, cmd != EXTNET_CMD_MAP_DEL);
 }
 
 static int map_add(int argc, char **argv)
@@ -170,7 +174,9 @@ static int map_flush(int argc, char **argv)
 		return missing("dev DEV");
 	nlh = ipc_request(EXTNET_CMD_MAP_FLUSH, 0);
 	ipc_put_dev(nlh, dev);
-	return ipc_run(nlh, NULL, NULL);
+	if (ipc_run(nlh, NULL, NULL))
+		return -1;
+	return route_sync(dev);
 }
 
 static int map_show(int argc, char **argv)
