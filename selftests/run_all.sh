@@ -25,6 +25,8 @@ GUEST_TESTS=(
 	teardown.sh
 	hostile_packets.sh
 	lifecycle.sh
+	routed.sh
+	bgp.sh
 	bench_smoke.sh
 )
 
