@@ -45,6 +45,7 @@ tool_rejects "unknown device" "nosuch0" link set nosuch0 vni 1
 tool_rejects "non-extnet device" "not an extnet device" map add 203.0.113.5 dev dummy0 remote 192.0.2.2
 tool_rejects "IPv6 overlay address (kernel extack)" "IPv6" map add 2001:db8:1::5 dev ext0 remote 192.0.2.2
 tool_rejects "bad VNI names the word" "16777216" link set ext0 vni 16777216
+tool_rejects "routes neither on nor off names the word" "maybe" link set ext0 routes maybe
 tool_rejects "bad address names the word" "203.0.113.300" map add 203.0.113.300 dev ext0 remote 192.0.2.2
 tool_rejects "missing remote" "remote" map add 203.0.113.5 dev ext0
 tool_rejects "duplicate entry (kernel extack)" "already mapped" -batch - <<<"map add 203.0.113.5 dev ext0 remote 192.0.2.2
