@@ -47,7 +47,6 @@ struct host_route {
 	struct ip_addr addr;
 	uint32_t table;
 	uint32_t metric;
-	bool keep;		/* matched during a reconciliation */
 };
 
 struct route_list {
@@ -86,13 +85,24 @@ static int list_add(struct route_list *l, const struct host_route *r)
 	return 0;
 }
 
-static bool same_addr(const struct ip_addr *a, const struct ip_addr *b)
+/* Orders routes by family, address, table, metric. */
+static int route_cmp(const void *pa, const void *pb)
 {
-	if (a->family != b->family)
-		return false;
-	if (a->family == AF_INET)
-		return a->v4.s_addr == b->v4.s_addr;
-	return !memcmp(&a->v6, &b->v6, sizeof(a->v6));
+	const struct host_route *a = pa, *b = pb;
+	int c;
+
+	if (a->addr.family != b->addr.family)
+		return a->addr.family < b->addr.family ? -1 : 1;
+	c = a->addr.family == AF_INET ?
+	    memcmp(&a->addr.v4, &b->addr.v4, sizeof(a->addr.v4)) :
+	    memcmp(&a->addr.v6, &b->addr.v6, sizeof(a->addr.v6));
+	if (c)
+		return c;
+	if (a->table != b->table)
+		return a->table < b->table ? -1 : 1;
+	if (a->metric != b->metric)
+		return a->metric < b->metric ? -1 : 1;
+	return 0;
 }
 
 static uint32_t stored_metric(int family, uint32_t metric)
@@ -437,24 +447,26 @@ int route_sync(const char *dev)
 	if (dump_routes(AF_INET, &rctx) || dump_routes(AF_INET6, &rctx))
 		goto out;
 
-	/* Quadratic only in the routes that are already right: fine for the
-	 * tables this runs on (a one-off reconciliation, not the fast path).
-	 */
-	for (i = 0; i < have.n; i++) {
-		for (j = 0; j < want.n; j++) {
-			if (!want.r[j].keep && same_addr(&want.r[j].addr, &have.r[i].addr) &&
-			    want.r[j].table == have.r[i].table &&
-			    want.r[j].metric == have.r[i].metric) {
-				want.r[j].keep = have.r[i].keep = true;
-				break;
-			}
+	/* Both sorted, then merged: linear after the sort, for a million entries. */
+	if (want.n)
+		qsort(want.r, want.n, sizeof(*want.r), route_cmp);
+	if (have.n)
+		qsort(have.r, have.n, sizeof(*have.r), route_cmp);
+	for (i = 0, j = 0; i < have.n || j < want.n;) {
+		int c = i == have.n ? 1 : j == want.n ? -1 :
+			route_cmp(&have.r[i], &want.r[j]);
+
+		if (!c) {
+			i++;
+			j++;
+		} else if (c < 0) {
+			if (route_change(dev, ifindex, &have.r[i++], false))
+				goto out;
+		} else {
+			if (route_change(dev, ifindex, &want.r[j++], true))
+				goto out;
 		}
-		if (!have.r[i].keep && route_change(dev, ifindex, &have.r[i], false))
-			goto out;
 	}
-	for (j = 0; j < want.n; j++)
-		if (!want.r[j].keep && route_change(dev, ifindex, &want.r[j], true))
-			goto out;
 	ret = 0;
 out:
 	free(want.r);
