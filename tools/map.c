@@ -134,17 +134,20 @@ static void put_map(struct nlmsghdr *nlh, const struct map_args *a)
 
 static int map_modify(int argc, char **argv, uint8_t cmd, uint16_t flags)
 {
+	struct route_settings routes;
 	struct map_args a;
 	struct nlmsghdr *nlh;
 
 	if (parse_map(argc, argv, &a, cmd != EXTNET_CMD_MAP_DEL))
 		return -1;
+	/* The entry's host route follows the entry (route.c). */
+	if (route_entry_prepare(a.dev, &routes))
+		return -1;
 	nlh = ipc_request(cmd, flags);
 	put_map(nlh, &a);
 	if (ipc_run(nlh, NULL, NULL))
 		return -1;
-	/* The entry's host route follows the entry (route.c). */
-	return route_entry_update(a.dev, &a.addr, cmd != EXTNET_CMD_MAP_DEL);
+	return route_entry_update(a.dev, &routes, &a.addr, cmd != EXTNET_CMD_MAP_DEL);
 }
 
 static int map_add(int argc, char **argv)

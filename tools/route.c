@@ -9,7 +9,7 @@
  * EXTNET_RTPROT, in the device's table with its metric.
  *
  * - map add/replace/del: the entry's route follows right after the kernel
- *   accepted the change (route_entry_update());
+ *   accepted the change (route_entry_prepare(), route_entry_update());
  * - map flush, link set ... routes/table/metric, route sync: the routes of
  *   the device are reconciled with its entries (route_sync()): missing
  *   ones are added, every other EXTNET_RTPROT route via the device (in any
@@ -302,20 +302,23 @@ static int device_index(const char *dev)
 	return ifindex;
 }
 
-int route_entry_update(const char *dev, const struct ip_addr *addr, bool add)
+int route_entry_prepare(const char *dev, struct route_settings *s)
 {
-	struct route_settings s;
+	return get_settings(dev, s, false);
+}
+
+int route_entry_update(const char *dev, const struct route_settings *s,
+		       const struct ip_addr *addr, bool add)
+{
 	struct host_route r;
 	int ifindex;
 
-	if (get_settings(dev, &s, false))
-		return -1;
-	if (!s.on)
+	if (!s->on)
 		return 0;
 	ifindex = device_index(dev);
 	if (!ifindex)
 		return -1;
-	r = (struct host_route){ .addr = *addr, .table = s.table, .metric = s.metric };
+	r = (struct host_route){ .addr = *addr, .table = s->table, .metric = s->metric };
 	return route_change(dev, ifindex, &r, add);
 }
 

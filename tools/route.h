@@ -15,12 +15,22 @@ struct route_settings {
 };
 
 /*
- * After the kernel added, replaced (@add) or removed an entry of @dev: add
- * or remove its host route if the device has "routes on". The settings are
- * read once per device and cached for the process (a batch); whatever
- * changes them must call route_settings_forget(). Returns 0 or -1 (reported).
+ * Before a map command: read @dev's settings into @s (once per device and
+ * process: a batch; whatever changes them must call route_settings_forget()).
+ * Done first so that a device that does not exist or is no extnet device is
+ * reported as the map command would report it, and so that nothing fails
+ * after the kernel accepted the change but for the route itself.
+ * Returns 0 or -1 (reported).
  */
-int route_entry_update(const char *dev, const struct ip_addr *addr, bool add);
+int route_entry_prepare(const char *dev, struct route_settings *s);
+
+/*
+ * After the kernel added, replaced (@add) or removed an entry of @dev: add
+ * or remove its host route if @s says "routes on". Returns 0 or -1
+ * (reported).
+ */
+int route_entry_update(const char *dev, const struct route_settings *s,
+		       const struct ip_addr *addr, bool add);
 
 /*
  * Make the EXTNET_RTPROT routes via @dev exactly its entries (in its table,
