@@ -182,6 +182,10 @@ int extnet_device_reconfigure(struct extnet_dev *priv,
 	}
 	WRITE_ONCE(old->vni, cfg->vni);
 	WRITE_ONCE(old->local4, cfg->local4);
+	/* Not one word: the transmit path may read a torn address for the
+	 * packets in flight during the change; the next ones are right.
+	 */
+	old->local6 = cfg->local6;
 	WRITE_ONCE(old->probe_src4, cfg->probe_src4);
 	WRITE_ONCE(old->port, cfg->port);
 	WRITE_ONCE(old->ttl, cfg->ttl);
@@ -350,7 +354,7 @@ static void extnet_setup(struct net_device *dev)
 	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL | features;
 	dev->hw_features |= features;
 	dev->hw_enc_features |= features;
-	dev->needed_headroom = ETH_HLEN + EXTNET_OVERHEAD4;
+	dev->needed_headroom = ETH_HLEN + EXTNET_OVERHEAD6;
 	/* Hosts keep MTU 1500 and the bridge drops frames larger than a
 	 * port's MTU, so the device stays at 1500 and an oversized VXLAN
 	 * packet is fragmented by the underlay (the outer header has no DF).

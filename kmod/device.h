@@ -8,6 +8,7 @@
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <net/gro_cells.h>
 #include <net/vxlan.h>
 #include <uapi/linux/extnet.h>
@@ -22,6 +23,8 @@ struct extnet_sock;
  * VXLAN headers and the inner Ethernet header (50 bytes).
  */
 #define EXTNET_OVERHEAD4 (sizeof(struct iphdr) + VXLAN_HLEN + ETH_HLEN)
+/* The same over IPv6 (70 bytes). */
+#define EXTNET_OVERHEAD6 (sizeof(struct ipv6hdr) + VXLAN_HLEN + ETH_HLEN)
 #define EXTNET_COUNTERS (EXTNET_STATS_A_MAX - EXTNET_STATS_A_FIRST + 1)
 
 /**
@@ -38,6 +41,7 @@ struct extnet_counters {
  * struct extnet_cfg - device parameters (see enum extnet_attr)
  * @vni: VXLAN network identifier, host order, or EXTNET_VNI_UNSET
  * @local4: local VTEP address, network order, 0 if unset
+ * @local6: local IPv6 VTEP address (source toward IPv6 VTEPs), :: if unset
  * @probe_src4: sender address of ARP probes, network order
  * @port: UDP port, network order
  * @ttl: outer IPv4 TTL
@@ -49,6 +53,7 @@ struct extnet_counters {
 struct extnet_cfg {
 	u32 vni;
 	__be32 local4;
+	struct in6_addr local6;
 	__be32 probe_src4;
 	__be16 port;
 	u8 ttl;

@@ -89,7 +89,7 @@ static unsigned int test_vteps(struct extnet_table *table)
 	unsigned int n = 0;
 
 	mutex_lock(&table->lock);
-	list_for_each_entry(vtep, &table->vteps, list)
+	list_for_each_entry(vtep, &ht_locked(table)->vteps, list)
 		n++;
 	mutex_unlock(&table->lock);
 	return n;
@@ -372,7 +372,7 @@ static void extnet_table_test_flush(struct kunit *test)
 	unsigned int i, found = 0;
 
 	/* Flushing an empty table is fine. */
-	extnet_table_flush(&t->table);
+	KUNIT_ASSERT_EQ(test, extnet_table_flush(&t->table), 0);
 
 	for (i = 0; i < 1000; i++)
 		KUNIT_ASSERT_EQ(test, test_insert4(&t->table, 0x0a000000 + i,
@@ -381,7 +381,8 @@ static void extnet_table_test_flush(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, extnet_table_count(&t->table), 1000U);
 	KUNIT_ASSERT_EQ(test, test_vteps(&t->table), 4U);
 
-	extnet_table_flush(&t->table);
+	KUNIT_ASSERT_EQ(test, extnet_table_flush(&t->table), 0);
+
 	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 0U);
 	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 0U);
 	rcu_read_lock();
@@ -439,7 +440,7 @@ static void extnet_table_test_many(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, missing, 0U);
 	KUNIT_EXPECT_EQ(test, wrong, 0U);
 
-	extnet_table_flush(&t->table);
+	KUNIT_EXPECT_EQ(test, extnet_table_flush(&t->table), 0);
 	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 0U);
 	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 0U);
 	kunit_info(test, "%u entries added, looked up, flushed in %u ms\n",
@@ -569,6 +570,54 @@ static void extnet_table_test_concurrent_readers(struct kunit *test)
 		   r->lookups, RACE_ROUNDS, 5 * RACE_KEYS);
 }
 
+/*
+ * Readers during flushes: a flush swaps the hash table while a kthread
+ * looks entries up; what a reader finds must stay whole until it leaves
+ * its read-side section (an entry or VTEP freed under it is KASAN's to
+ * report), and after the last flush the table is empty.
+ */
+static void extnet_table_test_flush_readers(struct kunit *test)
+{
+	struct table_test *t = test->priv;
+	struct task_struct *reader;
+	unsigned int round, i;
+	struct race *r;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->table = &t->table;
+	init_completion(&r->started);
+	for (i = 0; i < 2 * RACE_KEYS; i++)
+		KUNIT_ASSERT_EQ(test, test_insert4(&t->table, race_addr(i),
+						   VTEP(1), NULL, false), 0);
+
+	reader = kthread_run(race_reader, r, "extnet_kunit_rd");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(reader));
+	t->reader = reader;
+	wait_for_completion(&r->started);
+
+	for (round = 0; round < RACE_ROUNDS; round++) {
+		KUNIT_ASSERT_EQ(test, extnet_table_flush(&t->table), 0);
+		for (i = 0; i < 2 * RACE_KEYS; i++)
+			KUNIT_ASSERT_EQ(test,
+					test_insert4(&t->table, race_addr(i),
+						     round & 1 ? VTEP(1) : VTEP(2),
+						     round & 1 ? NULL : race_mac,
+						     false), 0);
+		cond_resched();
+	}
+	kthread_stop(reader);
+	t->reader = NULL;
+
+	KUNIT_EXPECT_EQ(test, r->bad, 0UL);
+	KUNIT_EXPECT_GT(test, r->lookups, 0UL);
+	KUNIT_EXPECT_EQ(test, extnet_table_flush(&t->table), 0);
+	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 0U);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 0U);
+	kunit_info(test, "%lu lookups during %u flushes\n", r->lookups,
+		   RACE_ROUNDS);
+}
+
 static struct kunit_case extnet_table_test_cases[] = {
 	KUNIT_CASE(extnet_table_test_add_ipv4),
 	KUNIT_CASE(extnet_table_test_add_ipv6),
@@ -577,6 +626,7 @@ static struct kunit_case extnet_table_test_cases[] = {
 	KUNIT_CASE(extnet_table_test_remove),
 	KUNIT_CASE(extnet_table_test_vtep_shared),
 	KUNIT_CASE(extnet_table_test_flush),
+	KUNIT_CASE(extnet_table_test_flush_readers),
 	KUNIT_CASE(extnet_table_test_many),
 	KUNIT_CASE(extnet_table_test_concurrent_readers),
 	{}

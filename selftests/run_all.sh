@@ -19,6 +19,7 @@ root=$(cd "$here/.." && pwd)
 GUEST_TESTS=(
 	smoke_vxlan.sh
 	two_site.sh
+	two_site6.sh
 	netlink_errors.sh
 	two_vni.sh
 	interop_vxlan.sh
@@ -27,6 +28,7 @@ GUEST_TESTS=(
 	lifecycle.sh
 	routed.sh
 	bgp.sh
+	batch.sh
 	bench_smoke.sh
 )
 

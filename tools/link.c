@@ -24,23 +24,25 @@ const char *const link_grammar[] = {
 static const struct link_param {
 	const char *keyword;
 	uint16_t type;
-	size_t size;		/* of the integer; 0 for an IPv4 address */
+	size_t size;		/* of the integer; 0 for an address */
 	uint32_t min, max;
+	uint16_t type6;		/* for an IPv6 address; 0: IPv4 only */
 } link_params[] = {
-	{ "vni", EXTNET_A_VNI, sizeof(uint32_t), 0, 0xffffff },
-	{ "local", EXTNET_A_LOCAL4, 0, 0, 0 },
-	{ "port", EXTNET_A_PORT, sizeof(uint16_t), 1, 65535 },
-	{ "ttl", EXTNET_A_TTL, sizeof(uint8_t), 1, 255 },
-	{ "probe-source", EXTNET_A_PROBE_SRC4, 0, 0, 0 },
-	{ "ageing", EXTNET_A_AGEING, sizeof(uint32_t), 10, 1000000 },
-	{ "routes", EXTNET_A_ROUTES, sizeof(uint8_t), 0, 1 },
-	{ "table", EXTNET_A_ROUTE_TABLE, sizeof(uint32_t), 1, UINT32_MAX },
-	{ "metric", EXTNET_A_ROUTE_METRIC, sizeof(uint32_t), 0, UINT32_MAX },
+	{ "vni", EXTNET_A_VNI, sizeof(uint32_t), 0, 0xffffff, 0 },
+	{ "local", EXTNET_A_LOCAL4, 0, 0, 0, EXTNET_A_LOCAL6 },
+	{ "port", EXTNET_A_PORT, sizeof(uint16_t), 1, 65535, 0 },
+	{ "ttl", EXTNET_A_TTL, sizeof(uint8_t), 1, 255, 0 },
+	{ "probe-source", EXTNET_A_PROBE_SRC4, 0, 0, 0, 0 },
+	{ "ageing", EXTNET_A_AGEING, sizeof(uint32_t), 10, 1000000, 0 },
+	{ "routes", EXTNET_A_ROUTES, sizeof(uint8_t), 0, 1, 0 },
+	{ "table", EXTNET_A_ROUTE_TABLE, sizeof(uint32_t), 1, UINT32_MAX, 0 },
+	{ "metric", EXTNET_A_ROUTE_METRIC, sizeof(uint32_t), 0, UINT32_MAX, 0 },
 };
 
 static const struct print_field link_fields[] = {
 	{ EXTNET_A_VNI, PRINT_UINT, "vni", " vni %s", false },
 	{ EXTNET_A_LOCAL4, PRINT_ADDR, "local", " local %s", false },
+	{ EXTNET_A_LOCAL6, PRINT_ADDR, "local6", " local %s", false },
 	{ EXTNET_A_PORT, PRINT_UINT, "port", " port %s", false },
 	{ EXTNET_A_TTL, PRINT_UINT, "ttl", " ttl %s", false },
 	{ EXTNET_A_PROBE_SRC4, PRINT_ADDR, "probe_source", " probe-source %s", false },
@@ -181,8 +183,10 @@ static const struct link_param *find_param(const char *word)
 	return NULL;
 }
 
+/* Returns the attribute type used, or -1. */
 static int put_param(struct nlmsghdr *nlh, const struct link_param *p, const char *word)
 {
+	struct ip_addr a;
 	struct in_addr addr;
 	uint32_t val;
 
@@ -190,18 +194,24 @@ static int put_param(struct nlmsghdr *nlh, const struct link_param *p, const cha
 		if (strcmp(word, "on") && strcmp(word, "off"))
 			return invarg("routes must be \"on\" or \"off\"", word);
 		ipc_put_uint(nlh, p->type, p->size, !strcmp(word, "on"), p->keyword, word);
-		return 0;
+		return p->type;
+	}
+	if (!p->size && p->type6) {
+		if (get_addr(&a, p->keyword, word))
+			return -1;
+		ipc_put_addr(nlh, p->type, p->type6, &a, p->keyword, word);
+		return a.family == AF_INET ? p->type : p->type6;
 	}
 	if (!p->size) {
 		if (get_ipv4(&addr, p->keyword, word))
 			return -1;
 		ipc_put(nlh, p->type, sizeof(addr), &addr, p->keyword, word);
-		return 0;
+		return p->type;
 	}
 	if (get_uint(&val, p->keyword, word, p->min, p->max))
 		return -1;
 	ipc_put_uint(nlh, p->type, p->size, val, p->keyword, word);
-	return 0;
+	return p->type;
 }
 
 static int link_set(int argc, char **argv)
@@ -220,16 +230,19 @@ static int link_set(int argc, char **argv)
 
 	for (argc--, argv++; argc > 0; argc--, argv++) {
 		const struct link_param *p = find_param(*argv);
+		int type;
 
 		if (!p)
 			return unknown_keyword(*argv);
 		if (next_arg(&argc, &argv))
 			return -1;
-		if (seen & 1u << p->type)
-			return duparg(p->keyword, *argv);
-		seen |= 1u << p->type;
-		if (put_param(nlh, p, *argv))
+		/* "local" may be given once per address family. */
+		type = put_param(nlh, p, *argv);
+		if (type < 0)
 			return -1;
+		if (seen & 1u << type)
+			return duparg(p->keyword, *argv);
+		seen |= 1u << type;
 	}
 	if (ipc_run(nlh, NULL, NULL))
 		return -1;

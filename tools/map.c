@@ -111,10 +111,7 @@ static int parse_map(int argc, char **argv, struct map_args *a, bool target)
 	return 0;
 }
 
-/*
- * IPv6 addresses are sent as such: this version of the kernel refuses them
- * with a message of its own, and a later one will not need a new tool.
- */
+/* Either family of overlay address, either family of VTEP. */
 static void put_map(struct nlmsghdr *nlh, const struct map_args *a)
 {
 	struct nlattr *nest;
@@ -132,6 +129,14 @@ static void put_map(struct nlmsghdr *nlh, const struct map_args *a)
 	mnl_attr_nest_end(nlh, nest);
 }
 
+/* A callback makes ipc_run() wait for the ack even in a pipelined batch. */
+static int wait_ack(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
 static int map_modify(int argc, char **argv, uint8_t cmd, uint16_t flags)
 {
 	struct route_settings routes;
@@ -145,7 +150,10 @@ static int map_modify(int argc, char **argv, uint8_t cmd, uint16_t flags)
 		return -1;
 	nlh = ipc_request(cmd, flags);
 	put_map(nlh, &a);
-	if (ipc_run(nlh, NULL, NULL))
+	/* With host routes a pipelined batch waits for each ack: the route
+	 * must follow only a change the kernel accepted.
+	 */
+	if (ipc_run(nlh, routes.on ? wait_ack : NULL, NULL))
 		return -1;
 	return route_entry_update(a.dev, &routes, &a.addr, cmd != EXTNET_CMD_MAP_DEL);
 }
