@@ -155,7 +155,8 @@ static void xmit_ip6(struct extnet_dev *priv, struct sk_buff *skb)
 		extnet_count(priv, EXTNET_STATS_A_TX_DROP_CONFLICT);
 		goto drop;
 	}
-	extnet_neigh_learn(priv, &ip6h->saddr, eth->h_source);
+	if (!extnet_routed(priv))
+		extnet_neigh_learn(priv, &ip6h->saddr, eth->h_source);
 
 	entry = extnet_table_lookup(&priv->table, &ip6h->daddr);
 	if (!entry) {

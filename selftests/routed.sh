@@ -17,14 +17,22 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 32
+ktap_plan 40
 
 # routes_are NS WANT [TABLE]: the destinations of NS's protocol 245 routes in
 # TABLE (default main), sorted and space-separated, are exactly WANT.
 routes_are() {
 	local got
-	got=$(ip -n "$1" route show table "${3:-main}" proto 245 | awk '{ print $1 }' | sort | xargs)
+	got=$(ip -4 -n "$1" route show table "${3:-main}" proto 245 | awk '{ print $1 }' | sort | xargs)
 	echo "routes: '$got', want '$2'"
+	[[ $got == "$2" ]]
+}
+
+# routes6_are NS WANT: the same for IPv6 (/128s, every table).
+routes6_are() {
+	local got
+	got=$(ip -6 -n "$1" route show table all proto 245 | awk '{ print $1 }' | sort | xargs)
+	echo "IPv6 routes: '$got', want '$2'"
 	[[ $got == "$2" ]]
 }
 
@@ -102,6 +110,40 @@ check "unmapped source 203.0.113.13 does not reach hB1" bash -c \
 check "... and is counted as spoofed on gB" \
 	test "$(counter gB ext0 rx_drop_spoofed)" -gt "$before"
 
+# ---- IPv6: the same over 2001:db8:1::/64 (proxy NDP on gB's host link).
+for h in hA1:11 hA2:12 hB1:21; do
+	run ip -n "${h%:*}" addr add "2001:db8:1::${h#*:}/64" dev eth0 nodad
+done
+in_ns gA extnet map add 2001:db8:1::21 dev ext0 remote "$UL_B"
+in_ns gB sysctl -qw net.ipv6.conf.all.forwarding=1 net.ipv6.conf.lan1.proxy_ndp=1 \
+	net.ipv6.neigh.lan1.proxy_delay=0
+for a in 11 12; do
+	in_ns gB extnet map add "2001:db8:1::$a" dev ext0 remote "$UL_A"
+	# Linux answers NS by proxy only for the addresses it is told.
+	run ip -n gB -6 neigh add proxy "2001:db8:1::$a" dev lan1
+done
+run ip -n gB -6 route add 2001:db8:1::21/128 dev lan1
+before=$(counter gB ext0 na_replies)
+check "IPv6: ip -6 route show proto 245 == the entries (/128)" \
+	routes6_are gB "2001:db8:1::11 2001:db8:1::12"
+check "IPv6: first echo hA1 -> hB1" in_ns hA1 ping -6 -c 1 -W 3 2001:db8:1::21
+check "IPv6: first echo hB1 -> hA1" in_ns hB1 ping -6 -c 1 -W 3 2001:db8:1::11
+check "IPv6: iperf3 TCP hB1 -> hA2" iperf_pair hA2 2001:db8:1::12 hB1
+check "IPv6: gB's own stack got ext0's proxy NA (neigh ::11 at ext0's MAC)" bash -c \
+	"ip -n gB -6 neigh show 2001:db8:1::11 dev ext0 | grep -qi ' $ext_mac ' &&
+	 test $(counter gB ext0 na_replies) -gt $before"
+check "IPv6: routed side sent no NS probes, learned nothing" bash -c \
+	"test $(counter gB ext0 nd_probes) -eq 0 && test $(counter gB ext0 neigh_learned) -eq 0 &&
+	 test -z \"\$(ip netns exec gB extnet neigh show dev ext0)\""
+in_ns gB extnet map del 2001:db8:1::11 dev ext0
+check "IPv6: map del removes the /128 and stops forwarding" bash -c \
+	"test \"\$(ip -6 -n gB route show proto 245 | awk '{ print \$1 }')\" = 2001:db8:1::12 &&
+	 ! ip netns exec hB1 ping -6 -c 2 -i 0.2 -W 1 2001:db8:1::11"
+in_ns gB extnet map add 2001:db8:1::11 dev ext0 remote "$UL_A"
+check "IPv6: map add restores the route and the traffic" bash -c \
+	"test \"\$(ip -6 -n gB route show proto 245 | awk '{ print \$1 }' | sort | xargs)\" = '2001:db8:1::11 2001:db8:1::12' &&
+	 ip netns exec hB1 ping -6 -c 1 -W 3 2001:db8:1::11"
+
 # map del takes the route with it; map add brings both back.
 in_ns gB extnet map del 203.0.113.11 dev ext0
 check "map del removes the host route" routes_are gB "203.0.113.12"
@@ -126,7 +168,8 @@ else
 fi
 in_ns gB extnet link set ext0 table 254 metric 0
 in_ns gB extnet link set ext0 routes off
-check "routes off: no protocol 245 route left" routes_are gB "" all
+check "routes off: no protocol 245 route left" bash -c \
+	"$(declare -f routes_are routes6_are); routes_are gB '' all && routes6_are gB ''"
 in_ns gB extnet link set ext0 routes on
 # A stray route of ours and the routes IPv4 drops when ext0 goes down:
 # "route sync" repairs both.
@@ -138,10 +181,11 @@ run ip -n gB link set ext0 up
 run ip -n gB route add 203.0.113.99/32 dev ext0 proto 245
 in_ns gB extnet route sync dev ext0
 check "routes on + route sync after down/up: exactly the entries" bash -c \
-	"routes_are() { test \"\$(ip -n gB route show table all proto 245 | awk '{ print \$1 }' | sort | xargs)\" = \"\$1\"; };
-	 routes_are '203.0.113.11 203.0.113.12 203.0.113.14'"
+	"$(declare -f routes_are routes6_are); routes_are gB '203.0.113.11 203.0.113.12 203.0.113.14' all &&
+	 routes6_are gB '2001:db8:1::11 2001:db8:1::12'"
 in_ns gB extnet map flush dev ext0
-check "map flush removes every host route" routes_are gB "" all
+check "map flush removes every host route" bash -c \
+	"$(declare -f routes_are routes6_are); routes_are gB '' all && routes6_are gB ''"
 in_ns gB extnet map add 203.0.113.11 dev ext0 remote "$UL_A"
 check "after flush and add: one route, traffic flows" bash -c \
 	"test \"\$(ip -n gB route show proto 245 | awk '{ print \$1 }')\" = 203.0.113.11 &&
@@ -155,6 +199,7 @@ run ip -n gB link set ext0 nomaster
 check "released: routed again" mode_is gB routed
 
 run ip -n gB link del ext0
-check "ip link del ext0 leaves no route behind" routes_are gB "" all
+check "ip link del ext0 leaves no route behind" bash -c \
+	"$(declare -f routes_are routes6_are); routes_are gB '' all && routes6_are gB ''"
 
 ktap_finish
