@@ -17,6 +17,7 @@
 #include "device.h"
 #include "socket.h"
 #include "datapath.h"
+#include "pmtu.h"
 
 unsigned int extnet_net_id __read_mostly;
 
@@ -119,6 +120,7 @@ static int extnet_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct extnet_dev *priv;
 
+	extnet_pmtu_netdev_event(dev, event);
 	if (dev->rtnl_link_ops != &extnet_link_ops ||
 	    (event != NETDEV_CHANGEUPPER && event != NETDEV_CHANGEADDR))
 		return NOTIFY_DONE;
@@ -190,6 +192,8 @@ int extnet_device_reconfigure(struct extnet_dev *priv,
 	WRITE_ONCE(old->port, cfg->port);
 	WRITE_ONCE(old->ttl, cfg->ttl);
 	WRITE_ONCE(old->ageing, cfg->ageing);
+	WRITE_ONCE(old->mss_clamp, cfg->mss_clamp);
+	extnet_pmtu_follow_underlay(priv);
 	return 0;
 }
 

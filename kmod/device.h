@@ -46,6 +46,8 @@ struct extnet_counters {
  * @port: UDP port, network order
  * @ttl: outer IPv4 TTL
  * @ageing: neighbour ageing time, jiffies
+ * @mss_clamp: TCP MSS clamping, EXTNET_MSS_CLAMP_OFF, EXTNET_MSS_CLAMP_AUTO
+ *	or an MSS in bytes (see extnet_mss_clamp())
  *
  * Written under RTNL with WRITE_ONCE; the data path reads single fields
  * with READ_ONCE and tolerates seeing a change half-way.
@@ -58,6 +60,7 @@ struct extnet_cfg {
 	__be16 port;
 	u8 ttl;
 	unsigned long ageing;
+	u16 mss_clamp;
 };
 
 /**
@@ -92,6 +95,9 @@ struct extnet_routes {
  * @counters: per-CPU counters, enum extnet_stats_attr
  * @bridge_work: claims the device's MAC in its bridge's FDB, see
  *	extnet_device_claim_mac()
+ * @mtu_auto: dev->mtu set by extnet_pmtu_follow_underlay(), 0 if none;
+ *	under RTNL
+ * @mtu_saved: dev->mtu before that, restored on joining a bridge
  * @routes: host routes settings
  */
 struct extnet_dev {
@@ -104,6 +110,8 @@ struct extnet_dev {
 	struct gro_cells gro_cells;
 	struct extnet_counters __percpu *counters;
 	struct work_struct bridge_work;
+	unsigned int mtu_auto;
+	unsigned int mtu_saved;
 	struct extnet_routes routes;
 };
 

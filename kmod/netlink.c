@@ -25,6 +25,12 @@ static struct netlink_range_validation ageing_range = {
 	.max = 1000000,
 };
 
+/* EXTNET_A_MSS_CLAMP: a fixed MSS is at least the IPv4 default MSS
+ * (RFC 9293 §3.7.1) and at most what fits in the largest IPv4 packet.
+ */
+#define EXTNET_MSS_CLAMP_MIN 536
+#define EXTNET_MSS_CLAMP_MAX (IP_MAX_MTU - 40)
+
 static const struct nla_policy map_policy[EXTNET_MAP_A_MAX + 1] = {
 	[EXTNET_MAP_A_ADDR4] = { .type = NLA_BE32 },
 	[EXTNET_MAP_A_REMOTE4] = { .type = NLA_BE32 },
@@ -54,6 +60,7 @@ static const struct nla_policy extnet_policy[EXTNET_A_MAX + 1] = {
 	[EXTNET_A_NEIGH] = { .type = NLA_REJECT },
 	[EXTNET_A_PAD] = { .type = NLA_REJECT },
 	[EXTNET_A_LOCAL6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[EXTNET_A_MSS_CLAMP] = { .type = NLA_U16 },
 	[EXTNET_A_ROUTES] = NLA_POLICY_MAX(NLA_U8, 1),
 	[EXTNET_A_ROUTE_TABLE] = NLA_POLICY_MIN(NLA_U32, 1),
 	[EXTNET_A_ROUTE_METRIC] = { .type = NLA_U32 },
@@ -123,6 +130,7 @@ static int fill_link(struct sk_buff *skb, struct extnet_dev *priv, u32 portid,
 	    nla_put_in_addr(skb, EXTNET_A_PROBE_SRC4,
 			    READ_ONCE(cfg->probe_src4)) ||
 	    nla_put_u32(skb, EXTNET_A_AGEING, READ_ONCE(cfg->ageing) / HZ) ||
+	    nla_put_u16(skb, EXTNET_A_MSS_CLAMP, READ_ONCE(cfg->mss_clamp)) ||
 	    nla_put_u32(skb, EXTNET_A_ENTRIES,
 			extnet_table_count(&priv->table)) ||
 	    nla_put_u32(skb, EXTNET_A_NEIGHS,
@@ -254,6 +262,18 @@ static int link_set_doit(struct sk_buff *skb, struct genl_info *info)
 		cfg.ttl = nla_get_u8(attrs[EXTNET_A_TTL]);
 	if (attrs[EXTNET_A_AGEING])
 		cfg.ageing = nla_get_u32(attrs[EXTNET_A_AGEING]) * HZ;
+	if (attrs[EXTNET_A_MSS_CLAMP]) {
+		cfg.mss_clamp = nla_get_u16(attrs[EXTNET_A_MSS_CLAMP]);
+		if (cfg.mss_clamp != EXTNET_MSS_CLAMP_OFF &&
+		    cfg.mss_clamp != EXTNET_MSS_CLAMP_AUTO &&
+		    (cfg.mss_clamp < EXTNET_MSS_CLAMP_MIN ||
+		     cfg.mss_clamp > EXTNET_MSS_CLAMP_MAX)) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    attrs[EXTNET_A_MSS_CLAMP],
+					    "MSS clamp must be 0 (off), 65535 (auto) or 536..65495");
+			goto out_put;
+		}
+	}
 	ret = extnet_device_reconfigure(priv, &cfg, info->extack);
 	if (!ret)
 		set_routes(priv, attrs);

@@ -27,6 +27,7 @@
 #include "socket.h"
 #include "datapath.h"
 #include "vxlan.h"
+#include "pmtu.h"
 
 /* Whether the inner IPv6 packet (header at ETH_HLEN) is ND or MLD. */
 static bool rx_is_nd6(struct sk_buff *skb, const struct ipv6hdr *ip6h)
@@ -221,6 +222,7 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		inner_tos = ipv6_get_dsfield(ipv6_hdr(skb));
 	if (INET_ECN_decapsulate(skb, outer_tos, inner_tos) > 1)
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_MALFORMED);
+	extnet_mss_clamp(priv, skb, src->vtep, NULL);
 
 	ether_addr_copy(eth_hdr(skb)->h_source,
 			src->has_lladdr ? src->lladdr : priv->dev->dev_addr);

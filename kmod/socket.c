@@ -20,6 +20,7 @@
 #include "socket.h"
 #include "datapath.h"
 #include "vxlan.h"
+#include "pmtu.h"
 
 static struct hlist_head *vni_head(struct extnet_sock *es, u32 vni)
 {
@@ -213,11 +214,15 @@ void extnet_socket_unbind(struct extnet_dev *priv)
  * zero) and sends it over UDP/IPv4 to the entry's VTEP with the UDP source
  * port taken from the inner flow hash and a zero UDP checksum (RFC 7348 §5
  * allows it for IPv4). The route to the VTEP is cached per VTEP. The inner
- * destination MAC becomes the entry's lladdr if it has one.
+ * destination MAC becomes the entry's lladdr if it has one. An inner packet
+ * too big for the path is answered with ICMP instead (extnet_pmtu_check());
+ * the MSS of a TCP SYN is clamped if configured (extnet_mss_clamp()).
  *
  * Context: softirq or BH disabled, rcu_read_lock() held. Consumes @skb.
  * Return: 0, -ENOTCONN (device not bound to a socket), -ENETUNREACH or
- * -ELOOP (no usable route to the VTEP), -ENOMEM.
+ * -ELOOP (no usable route to the VTEP), -ENOMEM, -EMSGSIZE (too big:
+ * answered with ICMP and counted as EXTNET_STATS_A_TX_TOO_BIG, or dropped
+ * if the answer could not be built).
  */
 int extnet_socket_send4(struct extnet_dev *priv, struct extnet_entry *entry,
 			struct sk_buff *skb)
@@ -252,6 +257,11 @@ int extnet_socket_send4(struct extnet_dev *priv, struct extnet_entry *entry,
 	 */
 	if (key.u.ipv4.src)
 		saddr = key.u.ipv4.src;
+	if (extnet_pmtu_check(priv, skb, &rt->dst, EXTNET_OVERHEAD4)) {
+		ip_rt_put(rt);
+		return -EMSGSIZE;
+	}
+	extnet_mss_clamp(priv, skb, vtep, &rt->dst);
 
 	ret = skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
 			   rt->dst.header_len + VXLAN_HLEN +
@@ -333,7 +343,8 @@ static struct dst_entry *route6(struct net_device *dev, struct sock *sk,
  * Context: softirq or BH disabled, rcu_read_lock() held. Consumes @skb.
  * Return: 0, -ENOTCONN (device not bound to a socket), -EAFNOSUPPORT (no
  * IPv6 in the kernel), -ENETUNREACH or -ELOOP (no usable route to the
- * VTEP), -ENOMEM.
+ * VTEP), -ENOMEM, -EMSGSIZE (as extnet_socket_send4(), with 70 bytes of
+ * encapsulation).
  */
 int extnet_socket_send6(struct extnet_dev *priv, struct extnet_entry *entry,
 			struct sk_buff *skb)
@@ -368,6 +379,11 @@ int extnet_socket_send6(struct extnet_dev *priv, struct extnet_entry *entry,
 	/* As for IPv4: a configured local address wins over the cache's. */
 	if (!ipv6_addr_any(&local6))
 		saddr = local6;
+	if (extnet_pmtu_check(priv, skb, dst, EXTNET_OVERHEAD6)) {
+		dst_release(dst);
+		return -EMSGSIZE;
+	}
+	extnet_mss_clamp(priv, skb, vtep, dst);
 
 	ret = skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) + dst->header_len +
 			   VXLAN_HLEN + sizeof(struct ipv6hdr));

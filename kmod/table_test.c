@@ -618,6 +618,60 @@ static void extnet_table_test_flush_readers(struct kunit *test)
 		   RACE_ROUNDS);
 }
 
+/* IPv6 VTEPs: shared by their entries, distinct from IPv4 ones, and a
+ * replace can move an entry between families.
+ */
+static void extnet_table_test_vtep6(struct kunit *test)
+{
+	/* 2001:db8:ff::c000:202 ends like 192.0.2.2 but is not IPv4. */
+	static const struct in6_addr vtep6 = {
+		.s6_addr = { 0x20, 0x01, 0x0d, 0xb8, 0, 0xff, 0, 0,
+			     0, 0, 0, 0, 0xc0, 0x00, 0x02, 0x02 },
+	};
+	struct in6_addr a1 = test_key4(OVERLAY(21));
+	struct in6_addr a2 = test_key4(OVERLAY(22));
+	struct table_test *t = test->priv;
+	struct extnet_entry *e1, *e2;
+
+	KUNIT_ASSERT_EQ(test, extnet_table_insert_vtep(&t->table, &a1, &vtep6,
+						       NULL, false), 0);
+	KUNIT_ASSERT_EQ(test, extnet_table_insert_vtep(&t->table, &a2, &vtep6,
+						       NULL, false), 0);
+	rcu_read_lock();
+	e1 = extnet_table_lookup(&t->table, &a1);
+	e2 = extnet_table_lookup(&t->table, &a2);
+	KUNIT_EXPECT_TRUE(test, e1 && e2 && e1->vtep == e2->vtep);
+	if (e1) {
+		KUNIT_EXPECT_TRUE(test, e1->vtep->is6);
+		KUNIT_EXPECT_EQ(test, e1->vtep->addr4, 0U);
+		KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&e1->vtep->addr6,
+							&vtep6));
+		KUNIT_EXPECT_EQ(test, refcount_read(&e1->vtep->refcnt), 2);
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
+
+	/* The IPv4 VTEP with the same last 32 bits is another VTEP. */
+	KUNIT_ASSERT_EQ(test, test_insert4(&t->table, OVERLAY(21), VTEP(2),
+					   NULL, true), 0);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 2U);
+	rcu_read_lock();
+	e1 = extnet_table_lookup(&t->table, &a1);
+	e2 = extnet_table_lookup(&t->table, &a2);
+	KUNIT_EXPECT_TRUE(test, e1 && e2 && e1->vtep != e2->vtep);
+	if (e1) {
+		KUNIT_EXPECT_FALSE(test, e1->vtep->is6);
+		KUNIT_EXPECT_EQ(test, ntohl(e1->vtep->addr4), VTEP(2));
+		KUNIT_EXPECT_TRUE(test, ipv6_addr_v4mapped(&e1->vtep->addr6));
+	}
+	rcu_read_unlock();
+
+	/* The last entry of the IPv6 VTEP moves away: the VTEP goes. */
+	KUNIT_ASSERT_EQ(test, test_insert4(&t->table, OVERLAY(22), VTEP(2),
+					   NULL, true), 0);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
+}
+
 static struct kunit_case extnet_table_test_cases[] = {
 	KUNIT_CASE(extnet_table_test_add_ipv4),
 	KUNIT_CASE(extnet_table_test_add_ipv6),
@@ -625,6 +679,7 @@ static struct kunit_case extnet_table_test_cases[] = {
 	KUNIT_CASE(extnet_table_test_replace),
 	KUNIT_CASE(extnet_table_test_remove),
 	KUNIT_CASE(extnet_table_test_vtep_shared),
+	KUNIT_CASE(extnet_table_test_vtep6),
 	KUNIT_CASE(extnet_table_test_flush),
 	KUNIT_CASE(extnet_table_test_flush_readers),
 	KUNIT_CASE(extnet_table_test_many),

@@ -44,6 +44,7 @@ static void xmit_ip4(struct extnet_dev *priv, struct sk_buff *skb)
 	struct extnet_entry *entry;
 	const struct iphdr *iph;
 	unsigned int len;
+	int ret;
 
 	if (is_multicast_ether_addr(eth->h_dest)) {
 		extnet_count(priv, EXTNET_STATS_A_TX_DROP_MULTICAST);
@@ -74,7 +75,11 @@ static void xmit_ip4(struct extnet_dev *priv, struct sk_buff *skb)
 	}
 
 	len = skb->len;
-	if (unlikely(extnet_socket_send(priv, entry, skb))) {
+	ret = extnet_socket_send(priv, entry, skb);
+	if (unlikely(ret)) {
+		/* Too big: answered with ICMP (pmtu.c), counted there. */
+		if (ret == -EMSGSIZE)
+			return;
 		extnet_count(priv, EXTNET_STATS_A_TX_DROP_NO_ROUTE);
 		dev_core_stats_tx_dropped_inc(priv->dev);
 		return;
@@ -131,6 +136,7 @@ static void xmit_ip6(struct extnet_dev *priv, struct sk_buff *skb)
 	const struct ipv6hdr *ip6h;
 	struct extnet_entry *entry;
 	unsigned int len, icmp_off;
+	int ret;
 	const struct ethhdr *eth;
 
 	ip6h = pull_ip6(skb);
@@ -165,7 +171,11 @@ static void xmit_ip6(struct extnet_dev *priv, struct sk_buff *skb)
 	}
 
 	len = skb->len;
-	if (unlikely(extnet_socket_send(priv, entry, skb))) {
+	ret = extnet_socket_send(priv, entry, skb);
+	if (unlikely(ret)) {
+		/* Too big: answered with ICMP (pmtu.c), counted there. */
+		if (ret == -EMSGSIZE)
+			return;
 		extnet_count(priv, EXTNET_STATS_A_TX_DROP_NO_ROUTE);
 		dev_core_stats_tx_dropped_inc(priv->dev);
 		return;

@@ -29,6 +29,7 @@ GUEST_TESTS=(
 	routed.sh
 	bgp.sh
 	batch.sh
+	pmtu.sh
 	bench_smoke.sh
 )
 

@@ -15,6 +15,7 @@
 const char *const link_grammar[] = {
 	"extnet link set DEV [vni N] [local ADDR] [port N] [ttl N]",
 	"                    [probe-source ADDR] [ageing SECONDS]",
+	"                    [mss-clamp auto|MSS|off]",
 	"                    [routes { on | off }] [table N] [metric N]",
 	"extnet link show [DEV]",
 	NULL,
@@ -34,10 +35,43 @@ static const struct link_param {
 	{ "ttl", EXTNET_A_TTL, sizeof(uint8_t), 1, 255, 0 },
 	{ "probe-source", EXTNET_A_PROBE_SRC4, 0, 0, 0, 0 },
 	{ "ageing", EXTNET_A_AGEING, sizeof(uint32_t), 10, 1000000, 0 },
+	/* auto and off, or a fixed MSS: the kernel's range (EXTNET_A_MSS_CLAMP) */
+	{ "mss-clamp", EXTNET_A_MSS_CLAMP, sizeof(uint16_t), 536, 65495, 0 },
 	{ "routes", EXTNET_A_ROUTES, sizeof(uint8_t), 0, 1, 0 },
 	{ "table", EXTNET_A_ROUTE_TABLE, sizeof(uint32_t), 1, UINT32_MAX, 0 },
 	{ "metric", EXTNET_A_ROUTE_METRIC, sizeof(uint32_t), 0, UINT32_MAX, 0 },
 };
+
+/* "mss-clamp auto|MSS|off" to EXTNET_A_MSS_CLAMP's value. */
+static int get_mss_clamp(uint32_t *val, const struct link_param *p, const char *word)
+{
+	if (!strcmp(word, "auto")) {
+		*val = EXTNET_MSS_CLAMP_AUTO;
+		return 0;
+	}
+	if (!strcmp(word, "off")) {
+		*val = EXTNET_MSS_CLAMP_OFF;
+		return 0;
+	}
+	return get_uint(val, p->keyword, word, p->min, p->max);
+}
+
+static void print_mss_clamp(const struct nlattr *attr)
+{
+	uint16_t val;
+	char buf[8];
+
+	if (!attr)
+		return;
+	val = mnl_attr_get_u16(attr);
+	if (val == EXTNET_MSS_CLAMP_AUTO)
+		snprintf(buf, sizeof(buf), "auto");
+	else if (val == EXTNET_MSS_CLAMP_OFF)
+		snprintf(buf, sizeof(buf), "off");
+	else
+		snprintf(buf, sizeof(buf), "%u", val);
+	print_string("mss_clamp", " mss-clamp %s", buf);
+}
 
 static const struct print_field link_fields[] = {
 	{ EXTNET_A_VNI, PRINT_UINT, "vni", " vni %s", false },
@@ -166,6 +200,7 @@ static int print_link(const struct nlmsghdr *nlh, void *data)
 	print_obj_start();
 	print_string("ifname", "%s:", ipc_reply_ifname(tb));
 	print_fields(tb, link_fields, ARRAY_SIZE(link_fields));
+	print_mss_clamp(tb[EXTNET_A_MSS_CLAMP]);
 	print_routes(tb);
 	if (stats)
 		print_stats(stats);
@@ -208,7 +243,8 @@ static int put_param(struct nlmsghdr *nlh, const struct link_param *p, const cha
 		ipc_put(nlh, p->type, sizeof(addr), &addr, p->keyword, word);
 		return p->type;
 	}
-	if (get_uint(&val, p->keyword, word, p->min, p->max))
+	if (p->type == EXTNET_A_MSS_CLAMP ? get_mss_clamp(&val, p, word) :
+	    get_uint(&val, p->keyword, word, p->min, p->max))
 		return -1;
 	ipc_put_uint(nlh, p->type, p->size, val, p->keyword, word);
 	return p->type;

@@ -245,6 +245,21 @@ static void link_cases(void)
 
 	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
 	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u16(nlh, EXTNET_A_MSS_CLAMP, 535);
+	expect("MSS clamp below 536", nlh, EINVAL, "MSS clamp");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u16(nlh, EXTNET_A_MSS_CLAMP, 65496);
+	expect("MSS clamp above 65495", nlh, EINVAL, "MSS clamp");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u8(nlh, EXTNET_A_MSS_CLAMP, 1);
+	expect("MSS clamp of 1 byte", nlh, EINVAL, NULL);
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
 	mnl_attr_put_u32(nlh, EXTNET_A_AGEING, 5);
 	expect("ageing below 10 s", nlh, ERANGE, "range");
 

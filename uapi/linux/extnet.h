@@ -218,7 +218,7 @@ enum extnet_cmd {
  *	toward IPv6 VTEPs (RFC 7348 §5 over IPv6); :: unsets it
  * @EXTNET_A_MSS_CLAMP: u16, TCP MSS clamping of SYNs crossing the tunnel:
  *	EXTNET_MSS_CLAMP_OFF, EXTNET_MSS_CLAMP_AUTO (path MTU of the entry's
- *	VTEP less the headers) or a fixed MSS in bytes
+ *	VTEP less the headers) or a fixed MSS in bytes, 536..65495
  * @EXTNET_A_ROUTES: u8, 1 if every mapping entry is also a host route
  *	(/32 or /128) via the device, protocol EXTNET_RTPROT
  * @EXTNET_A_ROUTE_TABLE: u32, routing table of those host routes
