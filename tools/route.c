@@ -359,6 +359,7 @@ static int entry_cb(const struct nlmsghdr *nlh, void *data)
 struct routes_ctx {
 	struct route_list *l;
 	int ifindex;
+	int family;	/* the dump's: a kernel without it dumps every family */
 };
 
 /* Collects our routes via the device from a route dump. */
@@ -372,6 +373,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (nlh->nlmsg_type != RTM_NEWROUTE ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm) ||
+	    rtm->rtm_family != ctx->family ||
 	    rtm->rtm_protocol != EXTNET_RTPROT || rtm->rtm_type != RTN_UNICAST ||
 	    rtm->rtm_dst_len != (rtm->rtm_family == AF_INET ? 32 : 128))
 		return MNL_CB_OK;
@@ -416,6 +418,7 @@ static int dump_routes(int family, struct routes_ctx *ctx)
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = family;
+	ctx->family = family;
 	ret = rtnl_talk(nlh, route_cb, ctx, msg, sizeof(msg));
 	/* A kernel without IPv6 has nothing to list. */
 	if (ret == EAFNOSUPPORT)
@@ -446,7 +449,7 @@ int route_sync(const char *dev)
 		if (ipc_run(nlh, entry_cb, &ectx))
 			goto out;
 	}
-	rctx = (struct routes_ctx){ &have, ifindex };
+	rctx = (struct routes_ctx){ &have, ifindex, AF_INET };
 	if (dump_routes(AF_INET, &rctx) || dump_routes(AF_INET6, &rctx))
 		goto out;
 
