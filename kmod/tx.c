@@ -64,7 +64,9 @@ static void xmit_ip4(struct extnet_dev *priv, struct sk_buff *skb)
 		extnet_count(priv, EXTNET_STATS_A_TX_DROP_CONFLICT);
 		goto drop;
 	}
-	extnet_neigh_learn4(priv, iph->saddr, eth->h_source);
+	/* Routed: the source is whatever host the stack forwards for. */
+	if (!extnet_routed(priv))
+		extnet_neigh_learn4(priv, iph->saddr, eth->h_source);
 
 	entry = extnet_table_lookup4(&priv->table, iph->daddr);
 	if (!entry) {
@@ -159,7 +161,8 @@ static void xmit_ip6(struct extnet_dev *priv, struct sk_buff *skb)
 		extnet_count(priv, EXTNET_STATS_A_TX_DROP_CONFLICT);
 		goto drop;
 	}
-	extnet_neigh_learn(priv, &ip6h->saddr, eth->h_source);
+	if (!extnet_routed(priv))
+		extnet_neigh_learn(priv, &ip6h->saddr, eth->h_source);
 
 	entry = extnet_table_lookup(&priv->table, &ip6h->daddr);
 	if (!entry) {

@@ -26,6 +26,8 @@ GUEST_TESTS=(
 	teardown.sh
 	hostile_packets.sh
 	lifecycle.sh
+	routed.sh
+	bgp.sh
 	batch.sh
 	pmtu.sh
 	bench_smoke.sh

@@ -25,6 +25,7 @@ static const struct command objects[] = {
 	{ "link", do_link, "device parameters and counters" },
 	{ "map", do_map, "mapping entries: remote address -> remote VTEP" },
 	{ "neigh", do_neigh, "local neighbours the device has learned" },
+	{ "route", do_route, "host routes of the mapping entries" },
 	{ "help", do_help, "show this help" },
 };
 
@@ -48,6 +49,7 @@ static void usage(FILE *f)
 	print_grammar(f, link_grammar, &first);
 	print_grammar(f, map_grammar, &first);
 	print_grammar(f, neigh_grammar, &first);
+	print_grammar(f, route_grammar, &first);
 	fputs("\nOptions:\n"
 	      "  -s, -stats        show counters\n"
 	      "  -j, -json         print JSON\n"
