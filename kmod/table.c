@@ -318,7 +318,3 @@ void extnet_table_cache_destroy(void)
 	rcu_barrier();
 	kmem_cache_destroy(entry_cache);
 }
-
-#if IS_ENABLED(CONFIG_KUNIT)
-#include "table_test.c"
-#endif

@@ -6,7 +6,8 @@
 #   -k  kernel: "stock" (Debian's linux-image-$KVER, default), "debug" (the debug
 #       kernel of build-debug-kernel.sh: KASAN, UBSAN, lockdep, kmemleak, KUnit;
 #       built first if it is not in the cache; veth, bridge and vxlan are built in;
-#       extnet.ko is built against it in OUTDIR/debug-build unless EXTNET_KO is set)
+#       extnet.ko and extnet_kunit.ko are built against it in OUTDIR/debug-build
+#       unless EXTNET_KO is set)
 #       or a bzImage path (modules then come from $KMODDIR/lib/modules/<release>,
 #       if set)
 #   -o  output directory (default: a new /tmp/extnet-selftest.XXXXXX); gets
@@ -16,11 +17,13 @@
 #
 # Environment: KVER, EXTNET_CACHE (see setup.sh), EXTNET_KO (default kmod/extnet.ko),
 # EXTNET_TOOL (default tools/extnet), EXTNET_MODULES (extra kernel modules to load),
+# EXTNET_KUNIT_KO (KUnit module, loaded and unloaded once before extnet.ko; default
+# with -k debug: extnet_kunit.ko beside extnet.ko; "" = none),
 # QEMU_SMP (default 2; 1 with -k debug), QEMU_MEM (default 1G), EXTNET_CMDLINE (extra kernel arguments),
 # EXTNET_HOST_TIMEOUT (seconds before QEMU is killed; default 90 + tests * (TIMEOUT_S + 15)),
 # EXTNET_SKIP_SETUP=1 (do not run setup.sh).
 #
-# Prints each test's KTAP output (and that of KUnit suites run when extnet.ko loads,
+# Prints each test's KTAP output (and that of the KUnit suites of extnet_kunit.ko,
 # as "# kunit: " lines), then "N passed, N failed, N skipped"; exits 0 only
 # when nothing failed. See selftests/README for what counts as a failure.
 set -euo pipefail
@@ -117,6 +120,12 @@ if [[ -n ${debug_tree-} && -z ${EXTNET_KO+set} ]]; then
 	EXTNET_KO=$(EXTNET_CACHE=$CACHE "$here/build-debug-kernel.sh" --module "$outdir/debug-build") ||
 		die "extnet.ko does not build against the debug kernel"
 fi
+# The KUnit module is built beside extnet.ko when the tree has KUnit.
+if [[ -n ${debug_tree-} && -z ${EXTNET_KUNIT_KO+set} && -n $EXTNET_KO ]]; then
+	EXTNET_KUNIT_KO=$(dirname "$EXTNET_KO")/extnet_kunit.ko
+	[[ -f $EXTNET_KUNIT_KO ]] || die "no $EXTNET_KUNIT_KO beside $EXTNET_KO (a tree without KUnit?)"
+fi
+EXTNET_KUNIT_KO=${EXTNET_KUNIT_KO-}
 stage=$outdir/stage
 initrd=$outdir/initramfs.cpio.gz
 log=$outdir/console.log
@@ -252,6 +261,14 @@ build_initramfs() {
 		echo "${name%%.ko*}" >>"$stage/etc/extnet/modules"
 	else
 		echo "run.sh: no module ${EXTNET_KO:-(EXTNET_KO empty)}, guest without extnet.ko" >&2
+	fi
+	if [[ -n $EXTNET_KUNIT_KO ]]; then
+		[[ -f $EXTNET_KUNIT_KO ]] || die "no KUnit module $EXTNET_KUNIT_KO"
+		vermagic=$(modinfo_field "$EXTNET_KUNIT_KO" vermagic)
+		[[ ${vermagic%% *} == "$KVER" ]] ||
+			die "$EXTNET_KUNIT_KO is built for '${vermagic%% *}', the guest runs $KVER"
+		# Out of modprobe's reach: it has extnet.ko's aliases (kmod/Kbuild).
+		add_module "$EXTNET_KUNIT_KO" "$stage/usr/lib/extnet/extnet_kunit.ko"
 	fi
 	if [[ -d $stage/lib/modules/$KVER ]]; then
 		/bin/busybox depmod -b "$stage" "$KVER"
