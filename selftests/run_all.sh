@@ -16,7 +16,8 @@
 #   EXTNET_DEBUG=0                 stock kernel only (quick run; default 1)
 #   EXTNET_DEBUG_SHARDS            debug guests (default 2)
 #   EXTNET_TEST_TIMEOUT            per test, stock kernel (default 300 s)
-#   EXTNET_DEBUG_TEST_TIMEOUT      per test, debug kernel (default 900 s)
+#   EXTNET_DEBUG_TEST_TIMEOUT      per test, debug kernel (default 900 s, or
+#                                  3 times the test's DEBUG_COST if more)
 #   EXTNET_OUT                     keep each guest's output directory here
 #                                  (default: a temporary directory, removed
 #                                  unless something failed)
@@ -57,6 +58,7 @@ DEBUG_COST_BOOT=60
 DEBUG_COST_KUNIT=150
 
 debug=${EXTNET_DEBUG:-1}
+dtimeout=${EXTNET_DEBUG_TEST_TIMEOUT:-900}
 shards=${EXTNET_DEBUG_SHARDS:-2}
 [[ $shards =~ ^[1-9][0-9]*$ ]] || { echo "run_all: EXTNET_DEBUG_SHARDS must be a positive number" >&2; exit 2; }
 
@@ -175,9 +177,16 @@ if [[ $debug == 1 ]]; then
 			echo "# ==== guest: debug kernel #$((i + 1)), estimated ${load[i]} s:" \
 				"${st[*]##*/}${kunit:+ + KUnit} (in the background)"
 			debug_jobs+=("$name")
-			EXTNET_KO=$ko EXTNET_KUNIT_KO=$kunit start "$name" \
+			# A test's timeout: 3 times its cost, at least the default.
+			tmos=
+			for t in "${st[@]}"; do
+				t=${t##*/}
+				c=${DEBUG_COST[$t]:-$DEBUG_COST_DEFAULT}
+				((3 * c > dtimeout)) && tmos+=" $t=$((3 * c))"
+			done
+			EXTNET_KO=$ko EXTNET_KUNIT_KO=$kunit EXTNET_TEST_TIMEOUTS=$tmos start "$name" \
 				bash "$here/qemu/run.sh" -k debug -o "$out/$name" \
-				-t "${EXTNET_DEBUG_TEST_TIMEOUT:-900}" "${st[@]}"
+				-t "$dtimeout" "${st[@]}"
 			kunit=
 		done
 		if [[ -n $kunit ]]; then

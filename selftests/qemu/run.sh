@@ -21,7 +21,8 @@
 # with -k debug: extnet_kunit.ko beside extnet.ko; "" = none),
 # QEMU_SMP (default 2; 1 with -k debug), QEMU_MEM (default 1G), EXTNET_CMDLINE (extra kernel arguments),
 # EXTNET_HOST_TIMEOUT (seconds before QEMU is killed; default 90 + tests * (TIMEOUT_S + 15)),
-# EXTNET_SKIP_SETUP=1 (do not run setup.sh).
+# EXTNET_SKIP_SETUP=1 (do not run setup.sh), EXTNET_TEST_TIMEOUTS ("NAME=SECONDS ...":
+# per-test timeouts instead of -t's, e.g. "lifecycle.sh=1800").
 #
 # Prints each test's KTAP output (and that of the KUnit suites of extnet_kunit.ko,
 # as "# kunit: " lines), then "N passed, N failed, N skipped"; exits 0 only
@@ -68,6 +69,12 @@ done
 shift $((OPTIND - 1))
 [[ $# -gt 0 ]] || usage
 [[ $timeout_s =~ ^[1-9][0-9]*$ ]] || die "-t wants a positive number of seconds"
+
+declare -A test_timeout=()
+for kv in ${EXTNET_TEST_TIMEOUTS-}; do
+	[[ $kv =~ ^([^=]+)=([1-9][0-9]*)$ ]] || die "EXTNET_TEST_TIMEOUTS: not NAME=SECONDS: $kv"
+	test_timeout[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+done
 
 tests=()
 declare -A test_seen=()
@@ -294,7 +301,8 @@ build_initramfs() {
 	: >"$stage/etc/extnet/tests"
 	for t in "${tests[@]}"; do
 		cp "$t" "$stage/selftests/"
-		basename "$t" >>"$stage/etc/extnet/tests"
+		t=$(basename "$t")
+		echo "$t ${test_timeout[$t]:-$timeout_s}" >>"$stage/etc/extnet/tests"
 	done
 	echo "$timeout_s" >"$stage/etc/extnet/timeout"
 
@@ -319,7 +327,14 @@ echo "# initramfs $initrd ($(($(stat -c %s "$initrd") / 1024)) KiB) built in $(e
 # KERN_WARNING and would not reach the console otherwise.
 cmdline="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 quiet loglevel=5 rdinit=/init ${EXTNET_CMDLINE-}"
 # Boot + module loading take ~10 s; leave each test its own timeout plus slack.
-host_timeout=${EXTNET_HOST_TIMEOUT:-$((90 + ${#tests[@]} * (timeout_s + 15)))}
+host_timeout=90
+for t in "${tests[@]}"; do
+	t=$(basename "$t")
+	host_timeout=$((host_timeout + ${test_timeout[$t]:-$timeout_s} + 15))
+done
+# The KUnit suites: 50-160 s on the debug kernel, depending on the host's load.
+[[ -z $EXTNET_KUNIT_KO ]] || host_timeout=$((host_timeout + 600))
+host_timeout=${EXTNET_HOST_TIMEOUT:-$host_timeout}
 
 raw=$outdir/console.raw
 qemu=(qemu-system-x86_64 -accel tcg -m "$MEM" -smp "$SMP" -nographic -no-reboot -nic none
@@ -459,7 +474,7 @@ for t in "${tests[@]}"; do
 	case ${t_state[$t]-never} in
 	never) problems+=("$t: never started") ;;
 	running) problems+=("$t: did not finish (guest died?)") ;;
-	timeout) problems+=("$t: killed after ${timeout_s}s") ;;
+	timeout) problems+=("$t: killed after ${test_timeout[$t]:-$timeout_s}s") ;;
 	ended)
 		rc=${t_rc[$t]}
 		if [[ $rc -eq 4 && ${t_results[$t]} -eq 0 ]]; then
