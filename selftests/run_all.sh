@@ -51,7 +51,7 @@ declare -A DEBUG_COST=(
 	[interop_vxlan.sh]=60
 	[teardown.sh]=100
 	[hostile_packets.sh]=215
-	[lifecycle.sh]=600
+	[lifecycle.sh]=900
 )
 DEBUG_COST_DEFAULT=150
 # Boot, extnet_kunit.ko's suites, and the end of the run (kmemleak scans).
