@@ -166,7 +166,3 @@ void extnet_arp_probe(struct extnet_dev *priv, __be32 tip)
 	inject(priv, skb);
 	extnet_count(priv, EXTNET_STATS_A_PROBES);
 }
-
-#if IS_ENABLED(CONFIG_KUNIT)
-#include "arp_test.c"
-#endif

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of proxy ARP. Included by arp.c when the kernel has KUnit,
- * for arp_pull() and reply_create().
+ * KUnit tests of proxy ARP, in extnet_kunit.ko. Compiled right after arp.c
+ * (kmod/Kbuild's kunit/arp.c includes both), for arp_pull() and
+ * reply_create().
  *
  * Each test has its own extnet device (down, unbound) on which 203.0.113.21
  * is mapped; 203.0.113.11 is a local host.

@@ -394,7 +394,3 @@ void extnet_ndisc_probe(struct extnet_dev *priv, const struct in6_addr *target)
 	nd_inject(priv, skb);
 	extnet_count(priv, EXTNET_STATS_A_ND_PROBES);
 }
-
-#if IS_ENABLED(CONFIG_KUNIT)
-#include "ndisc_test.c"
-#endif

@@ -497,7 +497,3 @@ void extnet_neigh_destroy(struct extnet_neigh_table *nt)
 	cancel_delayed_work_sync(&nt->work);
 	rhashtable_free_and_destroy(&nt->ht, neigh_free, NULL);
 }
-
-#if IS_ENABLED(CONFIG_KUNIT)
-#include "neigh_test.c"
-#endif

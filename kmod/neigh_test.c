@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of local neighbour learning, resolution and ageing. Included
- * by neigh.c when the kernel has KUnit, for neigh_params.
+ * KUnit tests of local neighbour learning, resolution and ageing, in
+ * extnet_kunit.ko. Compiled right after neigh.c (kmod/Kbuild's kunit/neigh.c
+ * includes both), for neigh_params.
  *
  * Each test has its own extnet device (down, unbound): the frames it
  * delivers and the probes it sends are counted, then dropped by the core.

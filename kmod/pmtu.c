@@ -356,7 +356,3 @@ void extnet_mss_clamp(struct extnet_dev *priv, struct sk_buff *skb,
 	inet_proto_csum_replace2(&th->check, skb, old, htons(limit), false);
 	extnet_count(priv, EXTNET_STATS_A_TX_MSS_CLAMPED);
 }
-
-#if IS_ENABLED(CONFIG_KUNIT)
-#include "pmtu_test.c"
-#endif

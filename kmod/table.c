@@ -440,7 +440,3 @@ void extnet_table_cache_destroy(void)
 	free_wq = NULL;
 	kmem_cache_destroy(entry_cache);
 }
-
-#if IS_ENABLED(CONFIG_KUNIT)
-#include "table_test.c"
-#endif

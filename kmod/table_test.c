@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of the mapping table. Included by table.c when the kernel has
- * KUnit, for its entry cache (see extnet_kunit_suite_init()).
+ * KUnit tests of the mapping table, in extnet_kunit.ko. Compiled right after
+ * table.c (kmod/Kbuild's kunit/table.c includes both), for its entry cache
+ * (see extnet_kunit_suite_init()).
  *
  * Overlay addresses are in 203.0.113.0/24 or 10.0.0.0/8, VTEPs in
  * 192.0.2.0/24, all in host order until they meet the table.

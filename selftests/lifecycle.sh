@@ -5,8 +5,9 @@
 # deletion on the receiving side, with packets held for an unresolved host
 # and with a writer running; deletion of a namespace holding two devices on
 # one socket; rmmod with all of that at once; and 20 cycles of load,
-# configure, traffic, unload. The harness fails the run on any kernel
-# splat (and on kmemleak reports where the kernel has it).
+# configure, traffic, unload, each ending with no device, socket or entry
+# cache left. The harness fails the run on any kernel splat (and on
+# kmemleak reports where the kernel has it).
 # Functions run through check() look unreachable to shellcheck:
 # shellcheck disable=SC2317
 set -euo pipefail
@@ -138,6 +139,26 @@ no_extnet_devices() {
 	done
 	echo "${out:-none}"
 	[[ -z $out ]]
+}
+
+# no_extnet_objects: after rmmod, none of the module's objects is left: its
+# entry cache (kmem_cache_destroy() warns, a splat, if entries were still
+# allocated; without SLUB merging, i.e. on the debug kernel, the cache must
+# be gone from /proc/slabinfo), its UDP tunnel sockets in any namespace.
+no_extnet_objects() {
+	local ns out
+	if grep '^extnet_entry ' /proc/slabinfo; then
+		echo "the extnet_entry cache outlived the module"
+		return 1
+	fi
+	out=$(ss -Huan 'sport = :4789')
+	for ns in $(ip netns list | awk '{ print $1 }'); do
+		out+=$(ip netns exec "$ns" ss -Huan 'sport = :4789')
+	done
+	if [[ -n $out ]]; then
+		echo "UDP sockets left on port 4789: $out"
+		return 1
+	fi
 }
 
 two_sites
@@ -307,6 +328,7 @@ cycle() {
 		return 1
 	fi
 	no_extnet_devices
+	no_extnet_objects
 }
 for ((i = 1; i <= CYCLES; i++)); do
 	t0=$EPOCHREALTIME

@@ -6,7 +6,8 @@
 #   -k  kernel: "stock" (Debian's linux-image-$KVER, default), "debug" (the debug
 #       kernel of build-debug-kernel.sh: KASAN, UBSAN, lockdep, kmemleak, KUnit;
 #       built first if it is not in the cache; veth, bridge and vxlan are built in;
-#       extnet.ko is built against it in OUTDIR/debug-build unless EXTNET_KO is set)
+#       extnet.ko and extnet_kunit.ko are built against it in OUTDIR/debug-build
+#       unless EXTNET_KO is set)
 #       or a bzImage path (modules then come from $KMODDIR/lib/modules/<release>,
 #       if set)
 #   -o  output directory (default: a new /tmp/extnet-selftest.XXXXXX); gets
@@ -16,11 +17,14 @@
 #
 # Environment: KVER, EXTNET_CACHE (see setup.sh), EXTNET_KO (default kmod/extnet.ko),
 # EXTNET_TOOL (default tools/extnet), EXTNET_MODULES (extra kernel modules to load),
+# EXTNET_KUNIT_KO (KUnit module, loaded and unloaded once before extnet.ko; default
+# with -k debug: extnet_kunit.ko beside extnet.ko; "" = none),
 # QEMU_SMP (default 2; 1 with -k debug), QEMU_MEM (default 1G), EXTNET_CMDLINE (extra kernel arguments),
 # EXTNET_HOST_TIMEOUT (seconds before QEMU is killed; default 90 + tests * (TIMEOUT_S + 15)),
-# EXTNET_SKIP_SETUP=1 (do not run setup.sh).
+# EXTNET_SKIP_SETUP=1 (do not run setup.sh), EXTNET_TEST_TIMEOUTS ("NAME=SECONDS ...":
+# per-test timeouts instead of -t's, e.g. "lifecycle.sh=1800").
 #
-# Prints each test's KTAP output (and that of KUnit suites run when extnet.ko loads,
+# Prints each test's KTAP output (and that of the KUnit suites of extnet_kunit.ko,
 # as "# kunit: " lines), then "N passed, N failed, N skipped"; exits 0 only
 # when nothing failed. See selftests/README for what counts as a failure.
 set -euo pipefail
@@ -66,6 +70,12 @@ done
 shift $((OPTIND - 1))
 [[ $# -gt 0 ]] || usage
 [[ $timeout_s =~ ^[1-9][0-9]*$ ]] || die "-t wants a positive number of seconds"
+
+declare -A test_timeout=()
+for kv in ${EXTNET_TEST_TIMEOUTS-}; do
+	[[ $kv =~ ^([^=]+)=([1-9][0-9]*)$ ]] || die "EXTNET_TEST_TIMEOUTS: not NAME=SECONDS: $kv"
+	test_timeout[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+done
 
 tests=()
 declare -A test_seen=()
@@ -118,6 +128,12 @@ if [[ -n ${debug_tree-} && -z ${EXTNET_KO+set} ]]; then
 	EXTNET_KO=$(EXTNET_CACHE=$CACHE "$here/build-debug-kernel.sh" --module "$outdir/debug-build") ||
 		die "extnet.ko does not build against the debug kernel"
 fi
+# The KUnit module is built beside extnet.ko when the tree has KUnit.
+if [[ -n ${debug_tree-} && -z ${EXTNET_KUNIT_KO+set} && -n $EXTNET_KO ]]; then
+	EXTNET_KUNIT_KO=$(dirname "$EXTNET_KO")/extnet_kunit.ko
+	[[ -f $EXTNET_KUNIT_KO ]] || die "no $EXTNET_KUNIT_KO beside $EXTNET_KO (a tree without KUnit?)"
+fi
+EXTNET_KUNIT_KO=${EXTNET_KUNIT_KO-}
 stage=$outdir/stage
 initrd=$outdir/initramfs.cpio.gz
 log=$outdir/console.log
@@ -254,6 +270,14 @@ build_initramfs() {
 	else
 		echo "run.sh: no module ${EXTNET_KO:-(EXTNET_KO empty)}, guest without extnet.ko" >&2
 	fi
+	if [[ -n $EXTNET_KUNIT_KO ]]; then
+		[[ -f $EXTNET_KUNIT_KO ]] || die "no KUnit module $EXTNET_KUNIT_KO"
+		vermagic=$(modinfo_field "$EXTNET_KUNIT_KO" vermagic)
+		[[ ${vermagic%% *} == "$KVER" ]] ||
+			die "$EXTNET_KUNIT_KO is built for '${vermagic%% *}', the guest runs $KVER"
+		# Out of modprobe's reach: it has extnet.ko's aliases (kmod/Kbuild).
+		add_module "$EXTNET_KUNIT_KO" "$stage/usr/lib/extnet/extnet_kunit.ko"
+	fi
 	if [[ -d $stage/lib/modules/$KVER ]]; then
 		/bin/busybox depmod -b "$stage" "$KVER"
 	fi
@@ -278,7 +302,8 @@ build_initramfs() {
 	: >"$stage/etc/extnet/tests"
 	for t in "${tests[@]}"; do
 		cp "$t" "$stage/selftests/"
-		basename "$t" >>"$stage/etc/extnet/tests"
+		t=$(basename "$t")
+		echo "$t ${test_timeout[$t]:-$timeout_s}" >>"$stage/etc/extnet/tests"
 	done
 	echo "$timeout_s" >"$stage/etc/extnet/timeout"
 
@@ -303,7 +328,14 @@ echo "# initramfs $initrd ($(($(stat -c %s "$initrd") / 1024)) KiB) built in $(e
 # KERN_WARNING and would not reach the console otherwise.
 cmdline="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 quiet loglevel=5 rdinit=/init ${EXTNET_CMDLINE-}"
 # Boot + module loading take ~10 s; leave each test its own timeout plus slack.
-host_timeout=${EXTNET_HOST_TIMEOUT:-$((90 + ${#tests[@]} * (timeout_s + 15)))}
+host_timeout=90
+for t in "${tests[@]}"; do
+	t=$(basename "$t")
+	host_timeout=$((host_timeout + ${test_timeout[$t]:-$timeout_s} + 15))
+done
+# The KUnit suites: 50-160 s on the debug kernel, depending on the host's load.
+[[ -z $EXTNET_KUNIT_KO ]] || host_timeout=$((host_timeout + 600))
+host_timeout=${EXTNET_HOST_TIMEOUT:-$host_timeout}
 
 raw=$outdir/console.raw
 qemu=(qemu-system-x86_64 -accel tcg -m "$MEM" -smp "$SMP" -nographic -no-reboot -nic none
@@ -443,7 +475,7 @@ for t in "${tests[@]}"; do
 	case ${t_state[$t]-never} in
 	never) problems+=("$t: never started") ;;
 	running) problems+=("$t: did not finish (guest died?)") ;;
-	timeout) problems+=("$t: killed after ${timeout_s}s") ;;
+	timeout) problems+=("$t: killed after ${test_timeout[$t]:-$timeout_s}s") ;;
 	ended)
 		rc=${t_rc[$t]}
 		if [[ $rc -eq 4 && ${t_results[$t]} -eq 0 ]]; then
