@@ -14,6 +14,7 @@
 
 #include "table.h"
 #include "neigh.h"
+#include "events.h"
 
 struct extnet_sock;
 
@@ -68,6 +69,7 @@ struct extnet_cfg {
  * @counters: per-CPU counters, enum extnet_stats_attr
  * @bridge_work: claims the device's MAC in its bridge's FDB, see
  *	extnet_device_claim_mac()
+ * @events: rate limit of events, pending announcements (events.c)
  */
 struct extnet_dev {
 	struct net_device *dev;
@@ -79,6 +81,7 @@ struct extnet_dev {
 	struct gro_cells gro_cells;
 	struct extnet_counters __percpu *counters;
 	struct work_struct bridge_work;
+	struct extnet_events events;
 };
 
 /**

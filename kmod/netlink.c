@@ -13,8 +13,6 @@
 #include "device.h"
 #include "netlink.h"
 
-static struct genl_family extnet_genl_family;
-
 static struct netlink_range_validation vni_range = {
 	.min = 0,
 	.max = 0xffffff,
@@ -36,6 +34,8 @@ static const struct nla_policy map_policy[EXTNET_MAP_A_MAX + 1] = {
 	[EXTNET_MAP_A_PAD] = { .type = NLA_REJECT },
 	[EXTNET_MAP_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[EXTNET_MAP_A_REMOTE6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[EXTNET_MAP_A_ANNOUNCE] = NLA_POLICY_MAX(NLA_U8, EXTNET_ANNOUNCE_MAX),
+	[EXTNET_MAP_A_CONFLICTS] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy extnet_policy[EXTNET_A_MAX + 1] = {
@@ -298,17 +298,26 @@ static int map_add_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = -EINVAL;
 		goto out_put;
 	}
+	if (tb[EXTNET_MAP_A_ANNOUNCE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[EXTNET_MAP_A_ANNOUNCE],
+				    "announce applies to map move only");
+		ret = -EINVAL;
+		goto out_put;
+	}
 
 	ret = extnet_table_insert(&priv->table, &addr, remote4, lladdr,
 				  replace);
-	if (ret == -EEXIST)
+	if (ret == -EEXIST) {
 		NL_SET_ERR_MSG(info->extack,
 			       "Address is already mapped (use replace)");
-	else if (ret == -ENOSPC)
+	} else if (ret == -ENOSPC) {
 		NL_SET_ERR_MSG(info->extack, "Mapping table is full");
-	else if (!ret)
+	} else if (!ret) {
 		/* It lives elsewhere now: stop delivering it locally. */
 		extnet_neigh_forget4(priv, addr.s6_addr32[3]);
+		extnet_event_map(priv, EXTNET_EVENT_MAP_ADDED,
+				 addr.s6_addr32[3], remote4, lladdr);
+	}
 out_put:
 	extnet_device_put(priv);
 	return ret;
@@ -327,10 +336,15 @@ static int map_del_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = parse_map(info, tb, &addr, NULL);
 	if (!ret) {
 		ret = extnet_table_remove(&priv->table, &addr);
-		if (ret)
+		if (ret) {
 			NL_SET_ERR_MSG_ATTR(info->extack,
 					    tb[EXTNET_MAP_A_ADDR4],
 					    "Address is not mapped");
+		} else {
+			extnet_announce_cancel(priv, addr.s6_addr32[3]);
+			extnet_event_map(priv, EXTNET_EVENT_MAP_REMOVED,
+					 addr.s6_addr32[3], 0, NULL);
+		}
 	}
 	extnet_device_put(priv);
 	return ret;
@@ -344,8 +358,88 @@ static int map_flush_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(priv))
 		return PTR_ERR(priv);
 	extnet_table_flush(&priv->table);
+	extnet_announce_cancel_all(priv);
+	extnet_event_map(priv, EXTNET_EVENT_MAP_FLUSHED, 0, 0, NULL);
 	extnet_device_put(priv);
 	return 0;
+}
+
+/*
+ * EXTNET_CMD_MAP_MOVE. With a VTEP: the address lives there now. The entry
+ * is added or replaced (counters kept), the local neighbour forgotten, and
+ * the segment told with ARP Announcements. Without one: the address lives
+ * here; its entry, if any, is removed (none is no error: the request states
+ * where the address lives, and repeating it changes nothing). Under RTNL
+ * so that the device cannot go down between the check that it is up and
+ * the announcements being queued.
+ */
+static int map_move_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	unsigned int announce = EXTNET_DEFAULT_ANNOUNCE;
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[EXTNET_MAP_A_MAX + 1];
+	const u8 *lladdr = NULL;
+	struct extnet_dev *priv;
+	struct in6_addr addr;
+	__be32 remote4 = 0;
+	int ret;
+
+	priv = lookup_device(genl_info_net(info), info->attrs, extack);
+	if (IS_ERR(priv))
+		return PTR_ERR(priv);
+	ret = parse_map(info, tb, &addr, NULL);
+	if (ret)
+		goto out_put;
+	if (tb[EXTNET_MAP_A_REMOTE4] || tb[EXTNET_MAP_A_REMOTE6]) {
+		ret = parse_map(info, tb, &addr, &remote4);
+		if (ret)
+			goto out_put;
+	} else if (tb[EXTNET_MAP_A_LLADDR] || tb[EXTNET_MAP_A_ANNOUNCE]) {
+		NL_SET_ERR_MSG_ATTR(extack, info->attrs[EXTNET_A_MAP],
+				    "Missing remote VTEP address (lladdr and announce apply to a move to a remote VTEP)");
+		NL_SET_ERR_ATTR_MISS(extack, info->attrs[EXTNET_A_MAP],
+				     EXTNET_MAP_A_REMOTE4);
+		ret = -EINVAL;
+		goto out_put;
+	}
+	if (tb[EXTNET_MAP_A_LLADDR]) {
+		lladdr = nla_data(tb[EXTNET_MAP_A_LLADDR]);
+		if (!is_valid_ether_addr(lladdr)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[EXTNET_MAP_A_LLADDR],
+					    "lladdr must be a unicast, non-zero MAC");
+			ret = -EINVAL;
+			goto out_put;
+		}
+	}
+	if (tb[EXTNET_MAP_A_ANNOUNCE])
+		announce = nla_get_u8(tb[EXTNET_MAP_A_ANNOUNCE]);
+
+	rtnl_lock();
+	if (!remote4) {
+		extnet_announce_cancel(priv, addr.s6_addr32[3]);
+		if (!extnet_table_remove(&priv->table, &addr))
+			extnet_event_map(priv, EXTNET_EVENT_MAP_MOVED,
+					 addr.s6_addr32[3], 0, NULL);
+		goto out_unlock;
+	}
+	ret = extnet_table_insert(&priv->table, &addr, remote4, lladdr, true);
+	if (ret) {
+		if (ret == -ENOSPC)
+			NL_SET_ERR_MSG(extack, "Mapping table is full");
+		goto out_unlock;
+	}
+	extnet_neigh_forget4(priv, addr.s6_addr32[3]);
+	extnet_event_map(priv, EXTNET_EVENT_MAP_MOVED, addr.s6_addr32[3],
+			 remote4, lladdr);
+	ret = extnet_announce_start(priv, addr.s6_addr32[3], announce);
+	if (ret)
+		NL_SET_ERR_MSG(extack,
+			       "Address moved, but its announcements could not be queued");
+out_unlock:
+	rtnl_unlock();
+out_put:
+	extnet_device_put(priv);
+	return ret;
 }
 
 /*
@@ -447,7 +541,9 @@ static int fill_entry(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u64_64bit(skb, EXTNET_MAP_A_RX_PACKETS,
 			      atomic64_read(&e->rx_packets), EXTNET_MAP_A_PAD) ||
 	    nla_put_u64_64bit(skb, EXTNET_MAP_A_RX_BYTES,
-			      atomic64_read(&e->rx_bytes), EXTNET_MAP_A_PAD)) {
+			      atomic64_read(&e->rx_bytes), EXTNET_MAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, EXTNET_MAP_A_CONFLICTS,
+			      atomic64_read(&e->conflicts), EXTNET_MAP_A_PAD)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -546,9 +642,20 @@ static const struct genl_ops extnet_genl_ops[] = {
 		.cmd = EXTNET_CMD_NEIGH_GET,
 		.dumpit = neigh_get_dumpit,
 	},
+	{
+		.cmd = EXTNET_CMD_MAP_MOVE,
+		.doit = map_move_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
-static struct genl_family extnet_genl_family __ro_after_init = {
+/* Listening needs no privilege: the dumps show the same data. */
+static const struct genl_multicast_group extnet_mcgrps[] = {
+	[EXTNET_MCGRP_EVENTS_ID] = { .name = EXTNET_GENL_MCGRP_EVENTS },
+};
+
+/* Not static: events.c sends on its multicast group. */
+struct genl_family extnet_genl_family __ro_after_init = {
 	.name = EXTNET_GENL_NAME,
 	.version = EXTNET_GENL_VERSION,
 	.maxattr = EXTNET_A_MAX,
@@ -557,6 +664,8 @@ static struct genl_family extnet_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = extnet_genl_ops,
 	.n_ops = ARRAY_SIZE(extnet_genl_ops),
+	.mcgrps = extnet_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(extnet_mcgrps),
 };
 
 /**

@@ -112,8 +112,14 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_MALFORMED);
 
 	src = extnet_table_lookup4(&priv->table, iph->saddr);
-	if (!src || src->vtep->addr4 != outer_saddr)
+	if (!src)
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_SPOOFED);
+	if (src->vtep->addr4 != outer_saddr) {
+		/* Claimed by another VTEP than the one it is mapped to. */
+		extnet_conflict(priv, src, EXTNET_CONFLICT_TUNNEL,
+				eth_hdr(skb)->h_source, outer_saddr);
+		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_SPOOFED);
+	}
 	if (extnet_table_lookup4(&priv->table, iph->daddr))
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_LOOP);
 	/* Nothing but unicast to one host crosses, in either direction; and

@@ -57,8 +57,11 @@ static void xmit_ip4(struct extnet_dev *priv, struct sk_buff *skb)
 	/* A local sender using an address that lives at another site is a
 	 * duplicate address or a loop: never learn it, never forward it.
 	 */
-	if (unlikely(extnet_table_lookup4(&priv->table, iph->saddr))) {
+	entry = extnet_table_lookup4(&priv->table, iph->saddr);
+	if (unlikely(entry)) {
 		extnet_count(priv, EXTNET_STATS_A_TX_DROP_CONFLICT);
+		extnet_conflict(priv, entry, EXTNET_CONFLICT_LOCAL,
+				eth->h_source, 0);
 		goto drop;
 	}
 	extnet_neigh_learn4(priv, iph->saddr, eth->h_source);

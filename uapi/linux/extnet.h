@@ -422,6 +422,8 @@ enum extnet_mode {
  *	side (EXTNET_A_CONFLICT); rate-limited
  * @EXTNET_EVENT_PROBE_FAILED: a local host did not answer its probes
  *	(EXTNET_A_NEIGH)
+ * @EXTNET_EVENT_MAP_FLUSHED: EXTNET_CMD_MAP_FLUSH removed every mapping
+ *	entry of the device (one event, no EXTNET_A_MAP)
  */
 enum extnet_event {
 	EXTNET_EVENT_MAP_ADDED = 1,
@@ -431,6 +433,7 @@ enum extnet_event {
 	EXTNET_EVENT_NEIGH_EXPIRED,
 	EXTNET_EVENT_CONFLICT,
 	EXTNET_EVENT_PROBE_FAILED,
+	EXTNET_EVENT_MAP_FLUSHED,
 };
 
 /**
