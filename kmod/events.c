@@ -235,7 +235,8 @@ static void announce_work(struct work_struct *work)
 					    e->has_lladdr ? e->lladdr :
 					    priv->dev->dev_addr);
 			a->left--;
-			a->next += HZ;
+			/* At least a second apart, even after a delay. */
+			a->next = jiffies + HZ;
 		}
 		if (!a->left) {
 			list_del(&a->list);

@@ -11,6 +11,7 @@
 #include <uapi/linux/extnet.h>
 
 #include "device.h"
+#include "datapath.h"
 #include "netlink.h"
 
 static struct netlink_range_validation vni_range = {
@@ -369,7 +370,9 @@ static int map_flush_doit(struct sk_buff *skb, struct genl_info *info)
  * is added or replaced (counters kept), the local neighbour forgotten, and
  * the segment told with ARP Announcements. Without one: the address lives
  * here; its entry, if any, is removed (none is no error: the request states
- * where the address lives, and repeating it changes nothing). Under RTNL
+ * where the address lives, and repeating it changes nothing) and the host
+ * is probed at once, so that its MAC is known before traffic for it
+ * arrives. Under RTNL
  * so that the device cannot go down between the check that it is up and
  * the announcements being queued.
  */
@@ -420,6 +423,11 @@ static int map_move_doit(struct sk_buff *skb, struct genl_info *info)
 		if (!extnet_table_remove(&priv->table, &addr))
 			extnet_event_map(priv, EXTNET_EVENT_MAP_MOVED,
 					 addr.s6_addr32[3], 0, NULL);
+		/* Find the host now rather than when the first packet for
+		 * it arrives: its answer teaches us its MAC.
+		 */
+		if (netif_running(priv->dev))
+			extnet_arp_probe(priv, addr.s6_addr32[3]);
 		goto out_unlock;
 	}
 	ret = extnet_table_insert(&priv->table, &addr, remote4, lladdr, true);

@@ -24,6 +24,8 @@ GUEST_TESTS=(
 	interop_vxlan.sh
 	teardown.sh
 	hostile_packets.sh
+	events.sh
+	move.sh
 	lifecycle.sh
 	bench_smoke.sh
 )
