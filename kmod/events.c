@@ -58,11 +58,25 @@ static bool listening(struct extnet_dev *priv)
 				  EXTNET_MCGRP_EVENTS_ID);
 }
 
+/* The largest event: the event, the device, and a nest of at most two
+ * IPv6 addresses, a MAC and a u8.
+ */
+static size_t event_size(void)
+{
+	return nla_total_size(sizeof(u8)) +		/* EXTNET_A_EVENT */
+	       nla_total_size(sizeof(u32)) +		/* EXTNET_A_IFINDEX */
+	       nla_total_size(IFNAMSIZ) +		/* EXTNET_A_IFNAME */
+	       nla_total_size(0) +			/* the nest */
+	       2 * nla_total_size(sizeof(struct in6_addr)) +
+	       nla_total_size(ETH_ALEN) +
+	       nla_total_size(sizeof(u8));
+}
+
 /* Starts an event message: the event and the device. */
 static struct sk_buff *event_new(struct extnet_dev *priv,
 				 enum extnet_event event, void **hdr)
 {
-	struct sk_buff *skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	struct sk_buff *skb = genlmsg_new(event_size(), GFP_ATOMIC);
 
 	if (!skb)
 		return NULL;
