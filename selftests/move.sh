@@ -16,7 +16,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 19
+ktap_plan 17
 
 two_sites
 for ns in gA gB hA1 hA2 hB1; do
