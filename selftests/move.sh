@@ -25,6 +25,10 @@ for ns in gA gB hA1 hA2 hB1; do
 done
 HA2=203.0.113.12
 EXT_A=$(mac_of gA ext0)
+# As a hypervisor does for a migrated VM, hA2 announces itself (gratuitous
+# ARP) when its link comes up at the new site: gB, which takes the address
+# as local by then, learns its MAC from it.
+run ip netns exec hA2 sysctl -qw net.ipv4.conf.eth0.arp_notify=1
 
 check "before: hA1 reaches hA2 on site A's bridge" in_ns hA1 ping -c 1 -W 3 "$HA2"
 check "before: gA learned hA2 (hB1 -> hA2)" in_ns hB1 ping -c 1 -W 3 "$HA2"
@@ -78,13 +82,14 @@ PING=$!
 sleep 4
 
 before=$(counter gA ext0 announces)
-# The host moves first, then the gateways follow.
+# gB first takes the address as local; then the host moves; then gA
+# sends it to gB and announces it.
 t0=$EPOCHREALTIME
+echo "map move $HA2 dev ext0 local" >&4
 echo "link set lan2 netns gB" >&5
 until in_gB lan2; do read -r -t 0.01 -u 7 || true; done
 t1=$EPOCHREALTIME
 echo "link set lan2 master br0 up" >&6
-echo "map move $HA2 dev ext0 local" >&4
 echo "map move $HA2 dev ext0 remote $UL_B" >&3
 diag "move: started $t0, hA2's veth in gB $t1"
 check "right after the announcement hA1 caches hA2 at gA's ext0 MAC" \
