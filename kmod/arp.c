@@ -106,7 +106,7 @@ void extnet_arp_xmit(struct extnet_dev *priv, struct sk_buff *skb)
 		entry = extnet_table_lookup4(&priv->table, arp->sip);
 		if (entry) {
 			extnet_conflict(priv, entry, EXTNET_CONFLICT_LOCAL,
-					arp->sha, 0);
+					arp->sha, NULL);
 			why = EXTNET_STATS_A_TX_DROP_CONFLICT;
 			goto drop;
 		}

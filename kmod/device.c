@@ -17,6 +17,7 @@
 #include "device.h"
 #include "socket.h"
 #include "datapath.h"
+#include "pmtu.h"
 
 unsigned int extnet_net_id __read_mostly;
 
@@ -119,6 +120,7 @@ static int extnet_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct extnet_dev *priv;
 
+	extnet_pmtu_netdev_event(dev, event);
 	if (dev->rtnl_link_ops != &extnet_link_ops ||
 	    (event != NETDEV_CHANGEUPPER && event != NETDEV_CHANGEADDR))
 		return NOTIFY_DONE;
@@ -183,10 +185,16 @@ int extnet_device_reconfigure(struct extnet_dev *priv,
 	}
 	WRITE_ONCE(old->vni, cfg->vni);
 	WRITE_ONCE(old->local4, cfg->local4);
+	/* Not one word: the transmit path may read a torn address for the
+	 * packets in flight during the change; the next ones are right.
+	 */
+	old->local6 = cfg->local6;
 	WRITE_ONCE(old->probe_src4, cfg->probe_src4);
 	WRITE_ONCE(old->port, cfg->port);
 	WRITE_ONCE(old->ttl, cfg->ttl);
 	WRITE_ONCE(old->ageing, cfg->ageing);
+	WRITE_ONCE(old->mss_clamp, cfg->mss_clamp);
+	extnet_pmtu_follow_underlay(priv);
 	return 0;
 }
 
@@ -353,7 +361,7 @@ static void extnet_setup(struct net_device *dev)
 	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL | features;
 	dev->hw_features |= features;
 	dev->hw_enc_features |= features;
-	dev->needed_headroom = ETH_HLEN + EXTNET_OVERHEAD4;
+	dev->needed_headroom = ETH_HLEN + EXTNET_OVERHEAD6;
 	/* Hosts keep MTU 1500 and the bridge drops frames larger than a
 	 * port's MTU, so the device stays at 1500 and an oversized VXLAN
 	 * packet is fragmented by the underlay (the outer header has no DF).

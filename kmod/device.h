@@ -8,6 +8,7 @@
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <net/gro_cells.h>
 #include <net/vxlan.h>
 #include <uapi/linux/extnet.h>
@@ -23,6 +24,8 @@ struct extnet_sock;
  * VXLAN headers and the inner Ethernet header (50 bytes).
  */
 #define EXTNET_OVERHEAD4 (sizeof(struct iphdr) + VXLAN_HLEN + ETH_HLEN)
+/* The same over IPv6 (70 bytes). */
+#define EXTNET_OVERHEAD6 (sizeof(struct ipv6hdr) + VXLAN_HLEN + ETH_HLEN)
 #define EXTNET_COUNTERS (EXTNET_STATS_A_MAX - EXTNET_STATS_A_FIRST + 1)
 
 /**
@@ -39,10 +42,13 @@ struct extnet_counters {
  * struct extnet_cfg - device parameters (see enum extnet_attr)
  * @vni: VXLAN network identifier, host order, or EXTNET_VNI_UNSET
  * @local4: local VTEP address, network order, 0 if unset
+ * @local6: local IPv6 VTEP address (source toward IPv6 VTEPs), :: if unset
  * @probe_src4: sender address of ARP probes, network order
  * @port: UDP port, network order
  * @ttl: outer IPv4 TTL
  * @ageing: neighbour ageing time, jiffies
+ * @mss_clamp: TCP MSS clamping, EXTNET_MSS_CLAMP_OFF, EXTNET_MSS_CLAMP_AUTO
+ *	or an MSS in bytes (see extnet_mss_clamp())
  *
  * Written under RTNL with WRITE_ONCE; the data path reads single fields
  * with READ_ONCE and tolerates seeing a change half-way.
@@ -50,10 +56,12 @@ struct extnet_counters {
 struct extnet_cfg {
 	u32 vni;
 	__be32 local4;
+	struct in6_addr local6;
 	__be32 probe_src4;
 	__be16 port;
 	u8 ttl;
 	unsigned long ageing;
+	u16 mss_clamp;
 };
 
 /**
@@ -69,6 +77,9 @@ struct extnet_cfg {
  * @counters: per-CPU counters, enum extnet_stats_attr
  * @bridge_work: claims the device's MAC in its bridge's FDB, see
  *	extnet_device_claim_mac()
+ * @mtu_auto: dev->mtu set by extnet_pmtu_follow_underlay(), 0 if none;
+ *	under RTNL
+ * @mtu_saved: dev->mtu before that, restored on joining a bridge
  * @events: rate limit of events, pending announcements (events.c)
  */
 struct extnet_dev {
@@ -81,6 +92,8 @@ struct extnet_dev {
 	struct gro_cells gro_cells;
 	struct extnet_counters __percpu *counters;
 	struct work_struct bridge_work;
+	unsigned int mtu_auto;
+	unsigned int mtu_saved;
 	struct extnet_events events;
 };
 

@@ -36,13 +36,13 @@
 /**
  * struct extnet_announce - announcements still to send for one address
  * @list: entry in &extnet_events.announces
- * @addr4: the address, network order
+ * @addr: the address; IPv4 as IPv4-mapped IPv6
  * @left: announcements still to send
  * @next: jiffies when the next one is due
  */
 struct extnet_announce {
 	struct list_head list;
-	__be32 addr4;
+	struct in6_addr addr;
 	unsigned int left;
 	unsigned long next;
 };
@@ -92,6 +92,15 @@ static struct sk_buff *event_new(struct extnet_dev *priv,
 	return skb;
 }
 
+/* An address as the IPv4 or the IPv6 attribute of a pair. */
+static int put_addr46(struct sk_buff *skb, int type4, int type6,
+		      const struct in6_addr *addr)
+{
+	if (ipv6_addr_v4mapped(addr))
+		return nla_put_in_addr(skb, type4, addr->s6_addr32[3]);
+	return nla_put_in6_addr(skb, type6, addr);
+}
+
 static void event_send(struct extnet_dev *priv, struct sk_buff *skb,
 		       void *hdr)
 {
@@ -104,8 +113,8 @@ static void event_send(struct extnet_dev *priv, struct sk_buff *skb,
  * extnet_event_map() - report a change of the mapping table
  * @priv: the device
  * @event: EXTNET_EVENT_MAP_ADDED, _REMOVED, _MOVED or _FLUSHED
- * @addr4: the overlay address, network order (unused for _FLUSHED)
- * @remote4: its VTEP, network order, or 0 (removed, or moved here)
+ * @addr: the overlay address, IPv4 as IPv4-mapped IPv6 (NULL for _FLUSHED)
+ * @remote: its VTEP, likewise, or NULL (removed, or moved here)
  * @lladdr: its MAC, or NULL
  *
  * A flush is one event without EXTNET_A_MAP, however many entries it
@@ -114,7 +123,8 @@ static void event_send(struct extnet_dev *priv, struct sk_buff *skb,
  * Context: any.
  */
 void extnet_event_map(struct extnet_dev *priv, enum extnet_event event,
-		      __be32 addr4, __be32 remote4, const u8 *lladdr)
+		      const struct in6_addr *addr,
+		      const struct in6_addr *remote, const u8 *lladdr)
 {
 	struct nlattr *nest;
 	struct sk_buff *skb;
@@ -125,12 +135,14 @@ void extnet_event_map(struct extnet_dev *priv, enum extnet_event event,
 	skb = event_new(priv, event, &hdr);
 	if (!skb)
 		return;
-	if (event != EXTNET_EVENT_MAP_FLUSHED) {
+	if (addr) {
 		nest = nla_nest_start(skb, EXTNET_A_MAP);
 		if (!nest ||
-		    nla_put_in_addr(skb, EXTNET_MAP_A_ADDR4, addr4) ||
-		    (remote4 &&
-		     nla_put_in_addr(skb, EXTNET_MAP_A_REMOTE4, remote4)) ||
+		    put_addr46(skb, EXTNET_MAP_A_ADDR4, EXTNET_MAP_A_ADDR6,
+			       addr) ||
+		    (remote &&
+		     put_addr46(skb, EXTNET_MAP_A_REMOTE4, EXTNET_MAP_A_REMOTE6,
+				remote)) ||
 		    (lladdr && nla_put(skb, EXTNET_MAP_A_LLADDR, ETH_ALEN, lladdr)))
 			goto err;
 		nla_nest_end(skb, nest);
@@ -164,9 +176,7 @@ void extnet_event_neigh(struct extnet_dev *priv, enum extnet_event event,
 		return;
 	nest = nla_nest_start(skb, EXTNET_A_NEIGH);
 	if (!nest ||
-	    (ipv6_addr_v4mapped(addr) ?
-	     nla_put_in_addr(skb, EXTNET_NEIGH_A_ADDR4, addr->s6_addr32[3]) :
-	     nla_put_in6_addr(skb, EXTNET_NEIGH_A_ADDR6, addr)) ||
+	    put_addr46(skb, EXTNET_NEIGH_A_ADDR4, EXTNET_NEIGH_A_ADDR6, addr) ||
 	    (lladdr && nla_put(skb, EXTNET_NEIGH_A_LLADDR, ETH_ALEN, lladdr))) {
 		nlmsg_free(skb);
 		return;
@@ -183,7 +193,8 @@ void extnet_event_neigh(struct extnet_dev *priv, enum extnet_event event,
  * @side: EXTNET_CONFLICT_LOCAL (from the segment) or EXTNET_CONFLICT_TUNNEL
  *	(from a VTEP other than the entry's)
  * @lladdr: the frame's (inner) source MAC
- * @remote4: the VTEP it came from (tunnel side), network order, or 0
+ * @remote: the VTEP it came from (tunnel side; IPv4 as IPv4-mapped IPv6),
+ *	or NULL
  *
  * Counts the conflict in @entry (EXTNET_MAP_A_CONFLICTS) and sends an
  * EXTNET_EVENT_CONFLICT, at most EXTNET_CONFLICT_EVENT_BURST a second per
@@ -194,7 +205,7 @@ void extnet_event_neigh(struct extnet_dev *priv, enum extnet_event event,
  */
 void extnet_conflict(struct extnet_dev *priv, struct extnet_entry *entry,
 		     enum extnet_conflict_side side, const u8 *lladdr,
-		     __be32 remote4)
+		     const struct in6_addr *remote)
 {
 	struct nlattr *nest;
 	struct sk_buff *skb;
@@ -213,11 +224,12 @@ void extnet_conflict(struct extnet_dev *priv, struct extnet_entry *entry,
 	nest = nla_nest_start(skb, EXTNET_A_CONFLICT);
 	if (!nest ||
 	    nla_put_u8(skb, EXTNET_CONFLICT_A_SIDE, side) ||
-	    nla_put_in_addr(skb, EXTNET_CONFLICT_A_ADDR4,
-			    entry->addr.s6_addr32[3]) ||
+	    put_addr46(skb, EXTNET_CONFLICT_A_ADDR4, EXTNET_CONFLICT_A_ADDR6,
+		       &entry->addr) ||
 	    nla_put(skb, EXTNET_CONFLICT_A_LLADDR, ETH_ALEN, lladdr) ||
-	    (remote4 &&
-	     nla_put_in_addr(skb, EXTNET_CONFLICT_A_REMOTE4, remote4))) {
+	    (remote &&
+	     put_addr46(skb, EXTNET_CONFLICT_A_REMOTE4,
+			EXTNET_CONFLICT_A_REMOTE6, remote))) {
 		nlmsg_free(skb);
 		return;
 	}
@@ -241,13 +253,18 @@ static void announce_work(struct work_struct *work)
 	list_for_each_entry_safe(a, tmp, &ev->announces, list) {
 		struct extnet_entry *e;
 
-		e = extnet_table_lookup4(&priv->table, a->addr4);
+		e = extnet_table_lookup(&priv->table, &a->addr);
 		if (!e || !netif_running(priv->dev)) {
 			a->left = 0;
 		} else if (time_after_eq(jiffies, a->next)) {
-			extnet_arp_announce(priv, a->addr4,
-					    e->has_lladdr ? e->lladdr :
-					    priv->dev->dev_addr);
+			const u8 *mac = e->has_lladdr ? e->lladdr :
+						       priv->dev->dev_addr;
+
+			if (ipv6_addr_v4mapped(&a->addr))
+				extnet_arp_announce(priv, a->addr.s6_addr32[3],
+						    mac);
+			else
+				extnet_ndisc_announce(priv, &a->addr, mac);
 			a->left--;
 			/* At least a second apart, even after a delay. */
 			a->next = jiffies + HZ;
@@ -271,33 +288,34 @@ static void announce_work(struct work_struct *work)
 /**
  * extnet_announce_start() - announce that an address now lives elsewhere
  * @priv: the device, up
- * @addr4: the address, network order; mapped as remote
+ * @addr: the address, IPv4 as IPv4-mapped IPv6; mapped as remote
  * @count: announcements to send, one second apart, the first at once;
  *	0 sends none (and cancels those pending)
  *
- * Replaces announcements still pending for @addr4. Each one is an ARP
- * Announcement (RFC 5227 §3) from the entry's lladdr, or the device's MAC,
- * counted in EXTNET_STATS_A_ANNOUNCES. They stop early if the entry goes
- * away or the device goes down.
+ * Replaces announcements still pending for @addr. Each one is an ARP
+ * Announcement (RFC 5227 §3) for IPv4 or an unsolicited Neighbour
+ * Advertisement with the Override flag (RFC 4861 §7.2.6) for IPv6, from the
+ * entry's lladdr or the device's MAC, counted in EXTNET_STATS_A_ANNOUNCES.
+ * They stop early if the entry goes away or the device goes down.
  *
  * Context: process context, RTNL held (so that the device cannot go down
  * meanwhile: extnet_events_stop() runs under RTNL).
  * Return: 0 or -ENOMEM.
  */
-int extnet_announce_start(struct extnet_dev *priv, __be32 addr4,
-			  unsigned int count)
+int extnet_announce_start(struct extnet_dev *priv,
+			  const struct in6_addr *addr, unsigned int count)
 {
 	struct extnet_events *ev = &priv->events;
 	struct extnet_announce *a;
 
 	ASSERT_RTNL();
-	extnet_announce_cancel(priv, addr4);
+	extnet_announce_cancel(priv, addr);
 	if (!count || !netif_running(priv->dev))
 		return 0;
 	a = kzalloc(sizeof(*a), GFP_KERNEL);
 	if (!a)
 		return -ENOMEM;
-	a->addr4 = addr4;
+	a->addr = *addr;
 	a->left = count;
 	a->next = jiffies;
 	spin_lock_bh(&ev->lock);
@@ -310,18 +328,19 @@ int extnet_announce_start(struct extnet_dev *priv, __be32 addr4,
 /**
  * extnet_announce_cancel() - stop the announcements of an address
  * @priv: the device
- * @addr4: the address, network order
+ * @addr: the address, IPv4 as IPv4-mapped IPv6
  *
  * Context: process context.
  */
-void extnet_announce_cancel(struct extnet_dev *priv, __be32 addr4)
+void extnet_announce_cancel(struct extnet_dev *priv,
+			    const struct in6_addr *addr)
 {
 	struct extnet_events *ev = &priv->events;
 	struct extnet_announce *a, *tmp;
 
 	spin_lock_bh(&ev->lock);
 	list_for_each_entry_safe(a, tmp, &ev->announces, list) {
-		if (a->addr4 == addr4) {
+		if (ipv6_addr_equal(&a->addr, addr)) {
 			list_del(&a->list);
 			kfree(a);
 		}

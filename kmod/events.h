@@ -45,15 +45,17 @@ extern struct genl_family extnet_genl_family;
 void extnet_events_init(struct extnet_dev *priv);
 void extnet_events_stop(struct extnet_dev *priv);
 void extnet_event_map(struct extnet_dev *priv, enum extnet_event event,
-		      __be32 addr4, __be32 remote4, const u8 *lladdr);
+		      const struct in6_addr *addr,
+		      const struct in6_addr *remote, const u8 *lladdr);
 void extnet_event_neigh(struct extnet_dev *priv, enum extnet_event event,
 			const struct in6_addr *addr, const u8 *lladdr);
 void extnet_conflict(struct extnet_dev *priv, struct extnet_entry *entry,
 		     enum extnet_conflict_side side, const u8 *lladdr,
-		     __be32 remote4);
-int extnet_announce_start(struct extnet_dev *priv, __be32 addr4,
-			  unsigned int count);
-void extnet_announce_cancel(struct extnet_dev *priv, __be32 addr4);
+		     const struct in6_addr *remote);
+int extnet_announce_start(struct extnet_dev *priv,
+			  const struct in6_addr *addr, unsigned int count);
+void extnet_announce_cancel(struct extnet_dev *priv,
+			    const struct in6_addr *addr);
 void extnet_announce_cancel_all(struct extnet_dev *priv);
 
 #endif /* _EXTNET_EVENTS_H */

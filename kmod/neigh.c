@@ -4,9 +4,13 @@
  *
  * Decapsulated frames need the MAC of their local destination host. The
  * transmit path learns (address, MAC) from every frame a local host sends
- * (ARP sender fields, IPv4 source); on a miss the receive path holds a few
- * packets, probes the segment with ARP (RFC 5227 style, sender 0.0.0.0 by
- * default) and sends them once the host answers. Entries age out when a
+ * (ARP sender fields, IPv4 source; for IPv6 the source of unicast packets,
+ * the source link-layer option of Neighbour Solicitations and the target
+ * link-layer option of Neighbour Advertisements); on a miss the receive path
+ * holds a few packets, probes the segment (ARP, RFC 5227 style, sender
+ * 0.0.0.0 by default; for IPv6 a Neighbour Solicitation from ::, as in
+ * Duplicate Address Detection, RFC 4862 §5.4.2) and sends them once the
+ * host answers. Entries age out when a
  * host is silent for the ageing time.
  *
  * Readers are lockless (RCU). Writers take the table's spinlock; they run
@@ -180,29 +184,66 @@ out_unlock:
 	spin_unlock_bh(&nt->lock);
 }
 
+/* Whether @key (IPv4 as IPv4-mapped) can name a local host. */
+static bool key_is_host(const struct in6_addr *key)
+{
+	if (ipv6_addr_v4mapped(key))
+		return extnet_addr4_is_host(key->s6_addr32[3]);
+	return extnet_addr6_is_host(key);
+}
+
+/* Asks the segment for @key: ARP for IPv4, a Neighbour Solicitation for
+ * IPv6.
+ */
+static void neigh_probe(struct extnet_dev *priv, const struct in6_addr *key)
+{
+	if (ipv6_addr_v4mapped(key))
+		extnet_arp_probe(priv, key->s6_addr32[3]);
+	else
+		extnet_ndisc_probe(priv, key);
+}
+
 /**
- * extnet_neigh_learn4() - note that a local host has an address and a MAC
+ * extnet_neigh_learn4() - note that a local host has an IPv4 address and a MAC
  * @priv: the device
  * @addr: the host's IPv4 address, network order
  * @mac: the host's MAC
  *
- * Called for every frame from the segment, so the common case, a known
- * host with the same MAC, only reads the table and refreshes a timestamp
- * at most once a second. Completes a pending resolution and sends the
- * packets it held.
+ * See extnet_neigh_learn().
  *
  * Context: softirq (transmit path), rcu_read_lock() held.
  */
 void extnet_neigh_learn4(struct extnet_dev *priv, __be32 addr, const u8 *mac)
 {
-	struct extnet_neigh *n;
 	struct in6_addr key;
 
-	if (!is_valid_ether_addr(mac) || !extnet_addr4_is_host(addr))
+	ipv6_addr_set_v4mapped(addr, &key);
+	extnet_neigh_learn(priv, &key, mac);
+}
+
+/**
+ * extnet_neigh_learn() - note that a local host has an address and a MAC
+ * @priv: the device
+ * @key: the host's address; IPv4 as IPv4-mapped IPv6
+ * @mac: the host's MAC
+ *
+ * Called for every frame from the segment, so the common case, a known
+ * host with the same MAC, only reads the table and refreshes a timestamp
+ * at most once a second. Completes a pending resolution and sends the
+ * packets it held. Addresses that cannot name one host (multicast,
+ * unspecified, loopback, IPv6 link-local) and invalid MACs are ignored.
+ *
+ * Context: softirq (transmit path), rcu_read_lock() held.
+ */
+void extnet_neigh_learn(struct extnet_dev *priv, const struct in6_addr *key,
+			const u8 *mac)
+{
+	struct extnet_neigh *n;
+
+	if (!is_valid_ether_addr(mac) || !key_is_host(key))
 		return;
 
-	ipv6_addr_set_v4mapped(addr, &key);
-	n = rhashtable_lookup(&priv->neighs.ht, &key, neigh_params);
+	n = rhashtable_lookup(&priv->neighs.ht, key, neigh_params);
 	/* Acquire pairs with neigh_complete(): the MAC is valid. */
 	if (n && smp_load_acquire(&n->state) == EXTNET_NEIGH_REACHABLE &&
 	    ether_addr_equal(n->lladdr, mac)) {
@@ -210,7 +251,7 @@ void extnet_neigh_learn4(struct extnet_dev *priv, __be32 addr, const u8 *mac)
 			WRITE_ONCE(n->updated, jiffies);
 		return;
 	}
-	learn_slow(priv, &key, mac);
+	learn_slow(priv, key, mac);
 }
 
 /* Creates an INCOMPLETE entry for @key and probes for it. Returns the
@@ -241,33 +282,52 @@ static struct extnet_neigh *neigh_resolve(struct extnet_dev *priv,
 	kick_work(nt);
 	spin_unlock(&nt->lock);
 
-	extnet_arp_probe(priv, key->s6_addr32[3]);
+	neigh_probe(priv, key);
 	return n;
 }
 
 /**
- * extnet_neigh_output4() - send a decapsulated frame to its local host
+ * extnet_neigh_output4() - send a decapsulated IPv4 frame to its local host
  * @priv: the device
  * @skb: the inner Ethernet frame, skb->data at its MAC header; its
  *	destination MAC is overwritten
  * @daddr: its IPv4 destination, network order
  *
- * Sends at once if the host's MAC is known. Otherwise holds the frame
- * (at most EXTNET_NEIGH_QLEN per host) and probes for the host; the frame
- * is sent when the host answers, or dropped and counted after
- * EXTNET_NEIGH_PROBES unanswered probes.
+ * See extnet_neigh_output().
  *
  * Context: softirq (receive path), rcu_read_lock() held. Consumes @skb.
  */
 void extnet_neigh_output4(struct extnet_dev *priv, struct sk_buff *skb,
 			  __be32 daddr)
 {
-	struct extnet_neigh *n;
 	struct in6_addr key;
-	u8 state;
 
 	ipv6_addr_set_v4mapped(daddr, &key);
-	n = rhashtable_lookup(&priv->neighs.ht, &key, neigh_params);
+	extnet_neigh_output(priv, skb, &key);
+}
+
+/**
+ * extnet_neigh_output() - send a decapsulated frame to its local host
+ * @priv: the device
+ * @skb: the inner Ethernet frame, skb->data at its MAC header; its
+ *	destination MAC is overwritten
+ * @key: its destination address; IPv4 as IPv4-mapped IPv6
+ *
+ * Sends at once if the host's MAC is known. Otherwise holds the frame
+ * (at most EXTNET_NEIGH_QLEN per host) and probes for the host; the frame
+ * is sent when the host answers, or dropped and counted after
+ * EXTNET_NEIGH_PROBES unanswered probes. Probes are ARP requests for IPv4
+ * and DAD-style Neighbour Solicitations (source ::) for IPv6.
+ *
+ * Context: softirq (receive path), rcu_read_lock() held. Consumes @skb.
+ */
+void extnet_neigh_output(struct extnet_dev *priv, struct sk_buff *skb,
+			 const struct in6_addr *key)
+{
+	struct extnet_neigh *n;
+	u8 state;
+
+	n = rhashtable_lookup(&priv->neighs.ht, key, neigh_params);
 	/* Acquire pairs with neigh_complete(): the MAC is valid. */
 	if (likely(n && smp_load_acquire(&n->state) ==
 		   EXTNET_NEIGH_REACHABLE)) {
@@ -275,7 +335,7 @@ void extnet_neigh_output4(struct extnet_dev *priv, struct sk_buff *skb,
 		return;
 	}
 	if (!n)
-		n = neigh_resolve(priv, &key);
+		n = neigh_resolve(priv, key);
 	if (!n) {
 		extnet_count(priv, EXTNET_STATS_A_RX_DROP_NEIGH_FULL);
 		goto drop;
@@ -303,25 +363,41 @@ drop:
 }
 
 /**
- * extnet_neigh_forget4() - forget a learned neighbour
+ * extnet_neigh_forget4() - forget a learned IPv4 neighbour
  * @priv: the device
  * @addr: IPv4 address, network order
  *
- * Used when the address becomes mapped as remote: it no longer lives here.
+ * See extnet_neigh_forget().
  *
  * Context: process context.
  */
 void extnet_neigh_forget4(struct extnet_dev *priv, __be32 addr)
 {
+	struct in6_addr key;
+
+	ipv6_addr_set_v4mapped(addr, &key);
+	extnet_neigh_forget(priv, &key);
+}
+
+/**
+ * extnet_neigh_forget() - forget a learned neighbour
+ * @priv: the device
+ * @key: the address; IPv4 as IPv4-mapped IPv6
+ *
+ * Used when the address becomes mapped as remote: it no longer lives here.
+ * Packets it held are dropped and counted.
+ *
+ * Context: process context.
+ */
+void extnet_neigh_forget(struct extnet_dev *priv, const struct in6_addr *key)
+{
 	struct extnet_neigh_table *nt = &priv->neighs;
 	struct sk_buff_head held;
 	struct extnet_neigh *n;
-	struct in6_addr key;
 
 	__skb_queue_head_init(&held);
-	ipv6_addr_set_v4mapped(addr, &key);
 	spin_lock_bh(&nt->lock);
-	n = rhashtable_lookup_fast(&nt->ht, &key, neigh_params);
+	n = rhashtable_lookup_fast(&nt->ht, key, neigh_params);
 	if (n)
 		neigh_unlink(nt, n, &held);
 	spin_unlock_bh(&nt->lock);
@@ -338,7 +414,7 @@ static void neigh_work(struct work_struct *work)
 	struct rhashtable_iter iter;
 	struct sk_buff_head held;
 	struct extnet_neigh *n;
-	__be32 probe[16];
+	struct in6_addr probe[16];
 	unsigned int nprobe = 0, i;
 
 	__skb_queue_head_init(&held);
@@ -368,7 +444,7 @@ static void neigh_work(struct work_struct *work)
 			} else if (nprobe < ARRAY_SIZE(probe)) {
 				n->probes++;
 				WRITE_ONCE(n->updated, jiffies);
-				probe[nprobe++] = n->addr.s6_addr32[3];
+				probe[nprobe++] = n->addr;
 			}
 		}
 		spin_unlock_bh(&nt->lock);
@@ -378,7 +454,7 @@ static void neigh_work(struct work_struct *work)
 
 	drop_held(priv, &held);
 	for (i = 0; i < nprobe; i++)
-		extnet_arp_probe(priv, probe[i]);
+		neigh_probe(priv, &probe[i]);
 	if (atomic_read(&nt->ht.nelems))
 		queue_delayed_work(system_power_efficient_wq, &nt->work, HZ);
 }

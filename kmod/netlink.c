@@ -24,6 +24,12 @@ static struct netlink_range_validation ageing_range = {
 	.max = 1000000,
 };
 
+/* EXTNET_A_MSS_CLAMP: a fixed MSS is at least the IPv4 default MSS
+ * (RFC 9293 §3.7.1) and at most what fits in the largest IPv4 packet.
+ */
+#define EXTNET_MSS_CLAMP_MIN 536
+#define EXTNET_MSS_CLAMP_MAX (IP_MAX_MTU - 40)
+
 static const struct nla_policy map_policy[EXTNET_MAP_A_MAX + 1] = {
 	[EXTNET_MAP_A_ADDR4] = { .type = NLA_BE32 },
 	[EXTNET_MAP_A_REMOTE4] = { .type = NLA_BE32 },
@@ -54,6 +60,8 @@ static const struct nla_policy extnet_policy[EXTNET_A_MAX + 1] = {
 	[EXTNET_A_MAP] = NLA_POLICY_NESTED(map_policy),
 	[EXTNET_A_NEIGH] = { .type = NLA_REJECT },
 	[EXTNET_A_PAD] = { .type = NLA_REJECT },
+	[EXTNET_A_LOCAL6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[EXTNET_A_MSS_CLAMP] = { .type = NLA_U16 },
 };
 
 static struct extnet_dev *lookup_device(struct net *net, struct nlattr **attrs,
@@ -99,11 +107,14 @@ static int fill_link(struct sk_buff *skb, struct extnet_dev *priv, u32 portid,
 	    nla_put_string(skb, EXTNET_A_IFNAME, priv->dev->name) ||
 	    (vni != EXTNET_VNI_UNSET && nla_put_u32(skb, EXTNET_A_VNI, vni)) ||
 	    (local4 && nla_put_in_addr(skb, EXTNET_A_LOCAL4, local4)) ||
+	    (!ipv6_addr_any(&cfg->local6) &&
+	     nla_put_in6_addr(skb, EXTNET_A_LOCAL6, &cfg->local6)) ||
 	    nla_put_u16(skb, EXTNET_A_PORT, ntohs(READ_ONCE(cfg->port))) ||
 	    nla_put_u8(skb, EXTNET_A_TTL, READ_ONCE(cfg->ttl)) ||
 	    nla_put_in_addr(skb, EXTNET_A_PROBE_SRC4,
 			    READ_ONCE(cfg->probe_src4)) ||
 	    nla_put_u32(skb, EXTNET_A_AGEING, READ_ONCE(cfg->ageing) / HZ) ||
+	    nla_put_u16(skb, EXTNET_A_MSS_CLAMP, READ_ONCE(cfg->mss_clamp)) ||
 	    nla_put_u32(skb, EXTNET_A_ENTRIES,
 			extnet_table_count(&priv->table)) ||
 	    nla_put_u32(skb, EXTNET_A_NEIGHS,
@@ -195,6 +206,15 @@ static int link_set_doit(struct sk_buff *skb, struct genl_info *info)
 			goto out_put;
 		}
 	}
+	if (attrs[EXTNET_A_LOCAL6]) {
+		cfg.local6 = nla_get_in6_addr(attrs[EXTNET_A_LOCAL6]);
+		if (!ipv6_addr_any(&cfg.local6) &&
+		    !extnet_addr6_is_host(&cfg.local6)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[EXTNET_A_LOCAL6],
+					    "Local IPv6 VTEP address must be unicast and not link-local");
+			goto out_put;
+		}
+	}
 	if (attrs[EXTNET_A_PROBE_SRC4]) {
 		cfg.probe_src4 = nla_get_in_addr(attrs[EXTNET_A_PROBE_SRC4]);
 		if (ipv4_is_multicast(cfg.probe_src4) ||
@@ -211,6 +231,18 @@ static int link_set_doit(struct sk_buff *skb, struct genl_info *info)
 		cfg.ttl = nla_get_u8(attrs[EXTNET_A_TTL]);
 	if (attrs[EXTNET_A_AGEING])
 		cfg.ageing = nla_get_u32(attrs[EXTNET_A_AGEING]) * HZ;
+	if (attrs[EXTNET_A_MSS_CLAMP]) {
+		cfg.mss_clamp = nla_get_u16(attrs[EXTNET_A_MSS_CLAMP]);
+		if (cfg.mss_clamp != EXTNET_MSS_CLAMP_OFF &&
+		    cfg.mss_clamp != EXTNET_MSS_CLAMP_AUTO &&
+		    (cfg.mss_clamp < EXTNET_MSS_CLAMP_MIN ||
+		     cfg.mss_clamp > EXTNET_MSS_CLAMP_MAX)) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    attrs[EXTNET_A_MSS_CLAMP],
+					    "MSS clamp must be 0 (off), 65535 (auto) or 536..65495");
+			goto out_put;
+		}
+	}
 	ret = extnet_device_reconfigure(priv, &cfg, info->extack);
 out_put:
 	extnet_device_put(priv);
@@ -219,14 +251,54 @@ out_unlock:
 	return ret;
 }
 
-/* Parses EXTNET_A_MAP of a request: the overlay address, and the VTEP if
- * @remote4 is not NULL.
+/* Reads one address given as either an IPv4 (@a4) or an IPv6 (@a6)
+ * attribute into @addr (IPv4 as IPv4-mapped IPv6): the remote VTEP if
+ * @vtep, else the overlay address. Returns the attribute used, NULL (with
+ * an extack message) if neither or both are present.
+ */
+static struct nlattr *parse_addr46(struct netlink_ext_ack *extack,
+				   struct nlattr *map, struct nlattr *a4,
+				   struct nlattr *a6, bool vtep,
+				   struct in6_addr *addr)
+{
+	if (a4 && a6) {
+		if (vtep)
+			NL_SET_ERR_MSG_ATTR(extack, a6,
+					    "Give one remote VTEP, IPv4 or IPv6, not both");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, a6,
+					    "Give one overlay address, IPv4 or IPv6, not both");
+		return NULL;
+	}
+	if (a6) {
+		nla_memcpy(addr, a6, sizeof(*addr));
+		return a6;
+	}
+	if (a4) {
+		ipv6_addr_set_v4mapped(nla_get_in_addr(a4), addr);
+		return a4;
+	}
+	if (vtep) {
+		NL_SET_ERR_MSG_ATTR(extack, map, "Missing remote VTEP address");
+		NL_SET_ERR_ATTR_MISS(extack, map, EXTNET_MAP_A_REMOTE4);
+	} else {
+		NL_SET_ERR_MSG_ATTR(extack, map, "Missing overlay address");
+		NL_SET_ERR_ATTR_MISS(extack, map, EXTNET_MAP_A_ADDR4);
+	}
+	return NULL;
+}
+
+/* Parses EXTNET_A_MAP of a request: the overlay address (EXTNET_MAP_A_ADDR4
+ * or _ADDR6), and the VTEP (EXTNET_MAP_A_REMOTE4 or _REMOTE6) if @remote is
+ * not NULL. Sets *@addr_attr to the attribute naming the overlay address.
  */
 static int parse_map(struct genl_info *info, struct nlattr **tb,
-		     struct in6_addr *addr, __be32 *remote4)
+		     struct in6_addr *addr, struct in6_addr *remote,
+		     struct nlattr **addr_attr)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *map = info->attrs[EXTNET_A_MAP];
+	struct nlattr *attr;
 	int ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, EXTNET_A_MAP)) {
@@ -237,38 +309,30 @@ static int parse_map(struct genl_info *info, struct nlattr **tb,
 	if (ret)
 		return ret;
 
-	if (tb[EXTNET_MAP_A_ADDR6]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[EXTNET_MAP_A_ADDR6],
-				    "IPv6 mapping entries are not supported by this version");
-		return -EAFNOSUPPORT;
-	}
-	if (!tb[EXTNET_MAP_A_ADDR4]) {
-		NL_SET_ERR_MSG_ATTR(extack, map, "Missing overlay address");
-		NL_SET_ERR_ATTR_MISS(extack, map, EXTNET_MAP_A_ADDR4);
+	attr = parse_addr46(extack, map, tb[EXTNET_MAP_A_ADDR4],
+			    tb[EXTNET_MAP_A_ADDR6], false, addr);
+	if (!attr)
 		return -EINVAL;
-	}
-	ipv6_addr_set_v4mapped(nla_get_in_addr(tb[EXTNET_MAP_A_ADDR4]), addr);
-	if (!extnet_addr4_is_host(addr->s6_addr32[3])) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[EXTNET_MAP_A_ADDR4],
+	*addr_attr = attr;
+	if (attr == tb[EXTNET_MAP_A_ADDR4] ?
+	    !extnet_addr4_is_host(addr->s6_addr32[3]) :
+	    !extnet_addr6_is_host(addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "Overlay address must be a unicast host address");
 		return -EINVAL;
 	}
-	if (!remote4)
+	if (!remote)
 		return 0;
 
-	if (tb[EXTNET_MAP_A_REMOTE6]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[EXTNET_MAP_A_REMOTE6],
-				    "IPv6 VTEPs are not supported by this version");
-		return -EAFNOSUPPORT;
-	}
-	if (!tb[EXTNET_MAP_A_REMOTE4]) {
-		NL_SET_ERR_MSG_ATTR(extack, map, "Missing remote VTEP address");
-		NL_SET_ERR_ATTR_MISS(extack, map, EXTNET_MAP_A_REMOTE4);
+	attr = parse_addr46(extack, map, tb[EXTNET_MAP_A_REMOTE4],
+			    tb[EXTNET_MAP_A_REMOTE6], true, remote);
+	if (!attr)
 		return -EINVAL;
-	}
-	*remote4 = nla_get_in_addr(tb[EXTNET_MAP_A_REMOTE4]);
-	if (!extnet_addr4_is_host(*remote4)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[EXTNET_MAP_A_REMOTE4],
+	/* A link-local VTEP would need an interface too. */
+	if (attr == tb[EXTNET_MAP_A_REMOTE4] ?
+	    !extnet_addr4_is_host(remote->s6_addr32[3]) :
+	    !extnet_addr6_is_host(remote)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "Remote VTEP must be a unicast address");
 		return -EINVAL;
 	}
@@ -279,16 +343,16 @@ static int map_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	bool replace = info->genlhdr->cmd == EXTNET_CMD_MAP_REPLACE;
 	struct nlattr *tb[EXTNET_MAP_A_MAX + 1];
+	struct in6_addr addr, remote;
 	struct extnet_dev *priv;
-	struct in6_addr addr;
-	__be32 remote4;
+	struct nlattr *attr;
 	const u8 *lladdr;
 	int ret;
 
 	priv = lookup_device(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(priv))
 		return PTR_ERR(priv);
-	ret = parse_map(info, tb, &addr, &remote4);
+	ret = parse_map(info, tb, &addr, &remote, &attr);
 	if (ret)
 		goto out_put;
 	lladdr = tb[EXTNET_MAP_A_LLADDR] ? nla_data(tb[EXTNET_MAP_A_LLADDR]) :
@@ -306,8 +370,8 @@ static int map_add_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out_put;
 	}
 
-	ret = extnet_table_insert(&priv->table, &addr, remote4, lladdr,
-				  replace);
+	ret = extnet_table_insert_vtep(&priv->table, &addr, &remote, lladdr,
+				       replace);
 	if (ret == -EEXIST) {
 		NL_SET_ERR_MSG(info->extack,
 			       "Address is already mapped (use replace)");
@@ -315,9 +379,9 @@ static int map_add_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "Mapping table is full");
 	} else if (!ret) {
 		/* It lives elsewhere now: stop delivering it locally. */
-		extnet_neigh_forget4(priv, addr.s6_addr32[3]);
-		extnet_event_map(priv, EXTNET_EVENT_MAP_ADDED,
-				 addr.s6_addr32[3], remote4, lladdr);
+		extnet_neigh_forget(priv, &addr);
+		extnet_event_map(priv, EXTNET_EVENT_MAP_ADDED, &addr, &remote,
+				 lladdr);
 	}
 out_put:
 	extnet_device_put(priv);
@@ -329,22 +393,22 @@ static int map_del_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[EXTNET_MAP_A_MAX + 1];
 	struct extnet_dev *priv;
 	struct in6_addr addr;
+	struct nlattr *attr;
 	int ret;
 
 	priv = lookup_device(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(priv))
 		return PTR_ERR(priv);
-	ret = parse_map(info, tb, &addr, NULL);
+	ret = parse_map(info, tb, &addr, NULL, &attr);
 	if (!ret) {
 		ret = extnet_table_remove(&priv->table, &addr);
 		if (ret) {
-			NL_SET_ERR_MSG_ATTR(info->extack,
-					    tb[EXTNET_MAP_A_ADDR4],
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
 					    "Address is not mapped");
 		} else {
-			extnet_announce_cancel(priv, addr.s6_addr32[3]);
-			extnet_event_map(priv, EXTNET_EVENT_MAP_REMOVED,
-					 addr.s6_addr32[3], 0, NULL);
+			extnet_announce_cancel(priv, &addr);
+			extnet_event_map(priv, EXTNET_EVENT_MAP_REMOVED, &addr,
+					 NULL, NULL);
 		}
 	}
 	extnet_device_put(priv);
@@ -354,15 +418,19 @@ static int map_del_doit(struct sk_buff *skb, struct genl_info *info)
 static int map_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct extnet_dev *priv;
+	int ret;
 
 	priv = lookup_device(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(priv))
 		return PTR_ERR(priv);
-	extnet_table_flush(&priv->table);
-	extnet_announce_cancel_all(priv);
-	extnet_event_map(priv, EXTNET_EVENT_MAP_FLUSHED, 0, 0, NULL);
+	ret = extnet_table_flush(&priv->table);
+	if (!ret) {
+		extnet_announce_cancel_all(priv);
+		extnet_event_map(priv, EXTNET_EVENT_MAP_FLUSHED, NULL, NULL,
+				 NULL);
+	}
 	extnet_device_put(priv);
-	return 0;
+	return ret;
 }
 
 /*
@@ -381,22 +449,24 @@ static int map_move_doit(struct sk_buff *skb, struct genl_info *info)
 	unsigned int announce = EXTNET_DEFAULT_ANNOUNCE;
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *tb[EXTNET_MAP_A_MAX + 1];
+	struct in6_addr addr, remote;
 	const u8 *lladdr = NULL;
 	struct extnet_dev *priv;
-	struct in6_addr addr;
-	__be32 remote4 = 0;
+	bool to_remote = false;
+	struct nlattr *attr;
 	int ret;
 
 	priv = lookup_device(genl_info_net(info), info->attrs, extack);
 	if (IS_ERR(priv))
 		return PTR_ERR(priv);
-	ret = parse_map(info, tb, &addr, NULL);
+	ret = parse_map(info, tb, &addr, NULL, &attr);
 	if (ret)
 		goto out_put;
 	if (tb[EXTNET_MAP_A_REMOTE4] || tb[EXTNET_MAP_A_REMOTE6]) {
-		ret = parse_map(info, tb, &addr, &remote4);
+		ret = parse_map(info, tb, &addr, &remote, &attr);
 		if (ret)
 			goto out_put;
+		to_remote = true;
 	} else if (tb[EXTNET_MAP_A_LLADDR] || tb[EXTNET_MAP_A_ANNOUNCE]) {
 		NL_SET_ERR_MSG_ATTR(extack, info->attrs[EXTNET_A_MAP],
 				    "Missing remote VTEP address (lladdr and announce apply to a move to a remote VTEP)");
@@ -418,28 +488,32 @@ static int map_move_doit(struct sk_buff *skb, struct genl_info *info)
 		announce = nla_get_u8(tb[EXTNET_MAP_A_ANNOUNCE]);
 
 	rtnl_lock();
-	if (!remote4) {
-		extnet_announce_cancel(priv, addr.s6_addr32[3]);
+	if (!to_remote) {
+		extnet_announce_cancel(priv, &addr);
 		if (!extnet_table_remove(&priv->table, &addr))
-			extnet_event_map(priv, EXTNET_EVENT_MAP_MOVED,
-					 addr.s6_addr32[3], 0, NULL);
+			extnet_event_map(priv, EXTNET_EVENT_MAP_MOVED, &addr,
+					 NULL, NULL);
 		/* Find the host now rather than when the first packet for
 		 * it arrives: its answer teaches us its MAC.
 		 */
-		if (netif_running(priv->dev))
-			extnet_arp_probe(priv, addr.s6_addr32[3]);
+		if (netif_running(priv->dev)) {
+			if (ipv6_addr_v4mapped(&addr))
+				extnet_arp_probe(priv, addr.s6_addr32[3]);
+			else
+				extnet_ndisc_probe(priv, &addr);
+		}
 		goto out_unlock;
 	}
-	ret = extnet_table_insert(&priv->table, &addr, remote4, lladdr, true);
+	ret = extnet_table_insert_vtep(&priv->table, &addr, &remote, lladdr,
+				       true);
 	if (ret) {
 		if (ret == -ENOSPC)
 			NL_SET_ERR_MSG(extack, "Mapping table is full");
 		goto out_unlock;
 	}
-	extnet_neigh_forget4(priv, addr.s6_addr32[3]);
-	extnet_event_map(priv, EXTNET_EVENT_MAP_MOVED, addr.s6_addr32[3],
-			 remote4, lladdr);
-	ret = extnet_announce_start(priv, addr.s6_addr32[3], announce);
+	extnet_neigh_forget(priv, &addr);
+	extnet_event_map(priv, EXTNET_EVENT_MAP_MOVED, &addr, &remote, lladdr);
+	ret = extnet_announce_start(priv, &addr, announce);
 	if (ret)
 		NL_SET_ERR_MSG(extack,
 			       "Address moved, but its announcements could not be queued");
@@ -478,9 +552,9 @@ static int dump_table(struct sk_buff *skb, struct netlink_callback *cb,
 		/* Gone since the first call: the dump just ends. */
 		return cb->args[2] ? 0 : PTR_ERR(priv);
 	cb->args[2] = 1;
-	h = ht(priv);
 
 	rcu_read_lock();
+	h = ht(priv);
 	tbl = rht_dereference_rcu(h->tbl, h);
 	while (tbl) {
 		if (cb->seq != tbl->hash_rnd) {
@@ -525,6 +599,15 @@ static void *put_msg(struct sk_buff *skb, struct netlink_callback *cb,
 	return hdr;
 }
 
+/* An address kept as IPv6 (IPv4 as IPv4-mapped): as @a4 or as @a6. */
+static int put_addr46(struct sk_buff *skb, int a4, int a6,
+		      const struct in6_addr *addr)
+{
+	if (ipv6_addr_v4mapped(addr))
+		return nla_put_in_addr(skb, a4, addr->s6_addr32[3]);
+	return nla_put_in6_addr(skb, a6, addr);
+}
+
 static int fill_entry(struct sk_buff *skb, struct netlink_callback *cb,
 		      struct extnet_dev *priv, void *obj)
 {
@@ -538,8 +621,9 @@ static int fill_entry(struct sk_buff *skb, struct netlink_callback *cb,
 	genl_dump_check_consistent(cb, hdr);
 	nest = nla_nest_start(skb, EXTNET_A_MAP);
 	if (!nest ||
-	    nla_put_in_addr(skb, EXTNET_MAP_A_ADDR4, e->addr.s6_addr32[3]) ||
-	    nla_put_in_addr(skb, EXTNET_MAP_A_REMOTE4, e->vtep->addr4) ||
+	    put_addr46(skb, EXTNET_MAP_A_ADDR4, EXTNET_MAP_A_ADDR6, &e->addr) ||
+	    put_addr46(skb, EXTNET_MAP_A_REMOTE4, EXTNET_MAP_A_REMOTE6,
+		       &e->vtep->addr6) ||
 	    (e->has_lladdr &&
 	     nla_put(skb, EXTNET_MAP_A_LLADDR, ETH_ALEN, e->lladdr)) ||
 	    nla_put_u64_64bit(skb, EXTNET_MAP_A_TX_PACKETS,
@@ -577,7 +661,8 @@ static int fill_neigh(struct sk_buff *skb, struct netlink_callback *cb,
 	genl_dump_check_consistent(cb, hdr);
 	nest = nla_nest_start(skb, EXTNET_A_NEIGH);
 	if (!nest ||
-	    nla_put_in_addr(skb, EXTNET_NEIGH_A_ADDR4, n->addr.s6_addr32[3]) ||
+	    put_addr46(skb, EXTNET_NEIGH_A_ADDR4, EXTNET_NEIGH_A_ADDR6,
+		       &n->addr) ||
 	    (state == EXTNET_NEIGH_REACHABLE &&
 	     nla_put(skb, EXTNET_NEIGH_A_LLADDR, ETH_ALEN, n->lladdr)) ||
 	    nla_put_u8(skb, EXTNET_NEIGH_A_STATE, state) ||
@@ -593,7 +678,7 @@ static int fill_neigh(struct sk_buff *skb, struct netlink_callback *cb,
 
 static struct rhashtable *entry_ht(struct extnet_dev *priv)
 {
-	return &priv->table.ht;
+	return extnet_table_rht(&priv->table);
 }
 
 static struct rhashtable *neigh_ht(struct extnet_dev *priv)

@@ -3,15 +3,18 @@
  * Receive path: VXLAN (RFC 7348) from the underlay, delivered to the local
  * host it is addressed to.
  *
- * A packet is accepted only if its VXLAN header is valid, its VNI is served
- * by a device, its inner frame is IPv4, its inner source is mapped to the
- * VTEP it came from (a peer cannot inject traffic from addresses that do not
- * live behind it) and its inner destination is not itself mapped remote.
+ * A packet, over UDP/IPv4 or UDP/IPv6, is accepted only if its VXLAN header
+ * is valid, its VNI is served by a device, its inner frame is IPv4 or IPv6
+ * (not Neighbour Discovery or MLD), its inner source is mapped to the VTEP
+ * it came from (a peer cannot inject traffic from addresses that do not
+ * live behind it) and its inner destination is a unicast host address not
+ * itself mapped remote.
  * The inner MACs are rewritten: the source to what our proxy ARP answers
  * for the sender, the destination to the local host's learned MAC.
  */
 #include <linux/etherdevice.h>
 #include <linux/ip.h>
+#include <linux/icmpv6.h>
 #include <net/gro.h>
 #include <net/gro_cells.h>
 #include <net/inet_ecn.h>
@@ -23,6 +26,58 @@
 #include "socket.h"
 #include "datapath.h"
 #include "vxlan.h"
+#include "pmtu.h"
+
+/* Whether the inner IPv6 packet (header at ETH_HLEN) is ND or MLD. */
+static bool rx_is_nd6(struct sk_buff *skb, const struct ipv6hdr *ip6h)
+{
+	u8 nexthdr = ip6h->nexthdr;
+	__be16 frag_off;
+	int off;
+
+	off = ipv6_skip_exthdr(skb, ETH_HLEN + sizeof(*ip6h), &nexthdr,
+			       &frag_off);
+	return off >= 0 && nexthdr == IPPROTO_ICMPV6 &&
+	       !(frag_off & htons(IP6_OFFSET)) && extnet_ndisc_is_nd(skb, off);
+}
+
+/* The checks of an inner IPv6 packet: returns 0 and its source entry and
+ * destination, or the counter to drop it with.
+ */
+static enum extnet_stats_attr rx_check6(struct extnet_dev *priv,
+					struct sk_buff *skb,
+					const struct in6_addr *outer_saddr,
+					struct extnet_entry **src,
+					struct in6_addr *daddr)
+{
+	const struct ipv6hdr *ip6h;
+
+	if (!pskb_may_pull(skb, ETH_HLEN + sizeof(*ip6h)))
+		return EXTNET_STATS_A_RX_DROP_MALFORMED;
+	ip6h = (const struct ipv6hdr *)(skb->data + ETH_HLEN);
+	if (ip6h->version != 6 ||
+	    ntohs(ip6h->payload_len) > skb->len - ETH_HLEN - sizeof(*ip6h))
+		return EXTNET_STATS_A_RX_DROP_MALFORMED;
+
+	*src = extnet_table_lookup(&priv->table, &ip6h->saddr);
+	if (!*src)
+		return EXTNET_STATS_A_RX_DROP_SPOOFED;
+	if (!ipv6_addr_equal(&(*src)->vtep->addr6, outer_saddr)) {
+		/* Claimed by another VTEP than the one it is mapped to. */
+		extnet_conflict(priv, *src, EXTNET_CONFLICT_TUNNEL,
+				eth_hdr(skb)->h_source, outer_saddr);
+		return EXTNET_STATS_A_RX_DROP_SPOOFED;
+	}
+	*daddr = ip6h->daddr;
+	if (extnet_table_lookup(&priv->table, daddr))
+		return EXTNET_STATS_A_RX_DROP_LOOP;
+	if (!extnet_addr6_is_host(daddr))
+		return EXTNET_STATS_A_RX_DROP_MULTICAST;
+	/* Neighbour Discovery stays on its link at either end. */
+	if (rx_is_nd6(skb, ip6h))
+		return EXTNET_STATS_A_RX_DROP_PROTO;
+	return 0;
+}
 
 /**
  * extnet_rx_deliver() - hand a decapsulated frame to the local segment
@@ -51,6 +106,43 @@ static int rx_drop(struct extnet_dev *priv, struct sk_buff *skb,
 	return 0;
 }
 
+/* The checks of an inner IPv4 packet, as rx_check6(). */
+static enum extnet_stats_attr rx_check4(struct extnet_dev *priv,
+					struct sk_buff *skb,
+					const struct in6_addr *outer_saddr,
+					struct extnet_entry **src,
+					struct in6_addr *daddr)
+{
+	const struct iphdr *iph;
+
+	if (!pskb_may_pull(skb, ETH_HLEN + sizeof(*iph)))
+		return EXTNET_STATS_A_RX_DROP_MALFORMED;
+	iph = (const struct iphdr *)(skb->data + ETH_HLEN);
+	if (iph->version != 4 || iph->ihl < 5 ||
+	    ntohs(iph->tot_len) < iph->ihl * 4 ||
+	    ntohs(iph->tot_len) > skb->len - ETH_HLEN)
+		return EXTNET_STATS_A_RX_DROP_MALFORMED;
+
+	*src = extnet_table_lookup4(&priv->table, iph->saddr);
+	if (!*src)
+		return EXTNET_STATS_A_RX_DROP_SPOOFED;
+	if (!ipv6_addr_equal(&(*src)->vtep->addr6, outer_saddr)) {
+		/* Claimed by another VTEP than the one it is mapped to. */
+		extnet_conflict(priv, *src, EXTNET_CONFLICT_TUNNEL,
+				eth_hdr(skb)->h_source, outer_saddr);
+		return EXTNET_STATS_A_RX_DROP_SPOOFED;
+	}
+	if (extnet_table_lookup4(&priv->table, iph->daddr))
+		return EXTNET_STATS_A_RX_DROP_LOOP;
+	/* Nothing but unicast to one host crosses, in either direction; and
+	 * we could never resolve such a destination anyway.
+	 */
+	if (!extnet_addr4_is_host(iph->daddr))
+		return EXTNET_STATS_A_RX_DROP_MULTICAST;
+	ipv6_addr_set_v4mapped(iph->daddr, daddr);
+	return 0;
+}
+
 /**
  * extnet_udp_encap_recv() - encap_rcv of the tunnel socket: one VXLAN packet
  * @sk: the UDP tunnel socket
@@ -62,12 +154,12 @@ static int rx_drop(struct extnet_dev *priv, struct sk_buff *skb,
 int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 {
 	struct extnet_sock *es = rcu_dereference_sk_user_data(sk);
+	struct in6_addr outer_saddr, daddr;
+	enum extnet_stats_attr why;
 	struct extnet_entry *src;
-	const struct iphdr *iph;
 	struct extnet_dev *priv;
 	struct vxlanhdr *vxh;
-	__be32 outer_saddr;
-	u8 outer_tos;
+	u8 outer_tos, inner_tos;
 	int hdr_err;
 	u32 vni;
 
@@ -91,8 +183,13 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	if (hdr_err)
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_MALFORMED);
 
-	outer_saddr = ip_hdr(skb)->saddr;
-	outer_tos = ip_hdr(skb)->tos;
+	if (sk->sk_family == AF_INET6) {
+		outer_saddr = ipv6_hdr(skb)->saddr;
+		outer_tos = ipv6_get_dsfield(ipv6_hdr(skb));
+	} else {
+		ipv6_addr_set_v4mapped(ip_hdr(skb)->saddr, &outer_saddr);
+		outer_tos = ip_hdr(skb)->tos;
+	}
 	if (__iptunnel_pull_header(skb, VXLAN_HLEN, htons(ETH_P_TEB), false,
 				   false))
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_MALFORMED);
@@ -101,32 +198,20 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	if (!pskb_may_pull(skb, ETH_HLEN))
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_MALFORMED);
 	skb_reset_mac_header(skb);
-	if (eth_hdr(skb)->h_proto != htons(ETH_P_IP))
-		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_PROTO);
-	if (!pskb_may_pull(skb, ETH_HLEN + sizeof(*iph)))
-		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_MALFORMED);
-	iph = (const struct iphdr *)(skb->data + ETH_HLEN);
-	if (iph->version != 4 || iph->ihl < 5 ||
-	    ntohs(iph->tot_len) < iph->ihl * 4 ||
-	    ntohs(iph->tot_len) > skb->len - ETH_HLEN)
-		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_MALFORMED);
-
-	src = extnet_table_lookup4(&priv->table, iph->saddr);
-	if (!src)
-		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_SPOOFED);
-	if (src->vtep->addr4 != outer_saddr) {
-		/* Claimed by another VTEP than the one it is mapped to. */
-		extnet_conflict(priv, src, EXTNET_CONFLICT_TUNNEL,
-				eth_hdr(skb)->h_source, outer_saddr);
-		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_SPOOFED);
+	switch (eth_hdr(skb)->h_proto) {
+	case htons(ETH_P_IP):
+		why = rx_check4(priv, skb, &outer_saddr, &src, &daddr);
+		skb->protocol = htons(ETH_P_IP);
+		break;
+	case htons(ETH_P_IPV6):
+		why = rx_check6(priv, skb, &outer_saddr, &src, &daddr);
+		skb->protocol = htons(ETH_P_IPV6);
+		break;
+	default:
+		why = EXTNET_STATS_A_RX_DROP_PROTO;
 	}
-	if (extnet_table_lookup4(&priv->table, iph->daddr))
-		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_LOOP);
-	/* Nothing but unicast to one host crosses, in either direction; and
-	 * we could never resolve such a destination anyway.
-	 */
-	if (!extnet_addr4_is_host(iph->daddr))
-		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_MULTICAST);
+	if (why)
+		return rx_drop(priv, skb, why);
 	/* The bridge would drop it silently; count it. GRO packets are
 	 * segmented to the MTU on their way out.
 	 */
@@ -135,20 +220,26 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_OVERSIZE);
 
 	/* We rewrite both MACs and maybe the ECN field. */
-	if (skb_ensure_writable(skb, ETH_HLEN + sizeof(*iph)))
+	if (skb_ensure_writable(skb, ETH_HLEN +
+				(skb->protocol == htons(ETH_P_IP) ?
+				 sizeof(struct iphdr) :
+				 sizeof(struct ipv6hdr))))
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_MALFORMED);
-	iph = (const struct iphdr *)(skb->data + ETH_HLEN);
-	skb->protocol = htons(ETH_P_IP);
 	skb_set_network_header(skb, ETH_HLEN);
-	if (INET_ECN_decapsulate(skb, outer_tos, iph->tos) > 1)
+	if (skb->protocol == htons(ETH_P_IP))
+		inner_tos = ip_hdr(skb)->tos;
+	else
+		inner_tos = ipv6_get_dsfield(ipv6_hdr(skb));
+	if (INET_ECN_decapsulate(skb, outer_tos, inner_tos) > 1)
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_MALFORMED);
+	extnet_mss_clamp(priv, skb, src->vtep, NULL);
 
 	ether_addr_copy(eth_hdr(skb)->h_source,
 			src->has_lladdr ? src->lladdr : priv->dev->dev_addr);
 	atomic64_inc(&src->rx_packets);
 	atomic64_add(skb->len, &src->rx_bytes);
 	skb->dev = priv->dev;
-	extnet_neigh_output4(priv, skb, iph->daddr);
+	extnet_neigh_output(priv, skb, &daddr);
 	return 0;
 
 drop:

@@ -3,19 +3,24 @@
  * UDP tunnel sockets and VXLAN encapsulation (RFC 7348 §5).
  *
  * Every extnet device of a namespace that uses the same UDP port shares one
- * kernel socket; received packets are demultiplexed by VNI. Sockets and
- * the VNI hash change under RTNL and are read under RCU.
+ * pair of kernel sockets: one IPv4, one IPv6 (IPV6_V6ONLY, as the kernel's
+ * vxlan does, rather than one dual-stack socket: each family keeps its own
+ * receive path, and a kernel without IPv6 still gets the IPv4 one).
+ * Received packets are demultiplexed by VNI. Sockets and the VNI hash
+ * change under RTNL and are read under RCU.
  */
 #include <linux/hash.h>
 #include <net/udp_tunnel.h>
 #include <net/ip_tunnels.h>
 #include <net/vxlan.h>
+#include <net/ipv6_stubs.h>
 #include <net/netns/generic.h>
 
 #include "device.h"
 #include "socket.h"
 #include "datapath.h"
 #include "vxlan.h"
+#include "pmtu.h"
 
 static struct hlist_head *vni_head(struct extnet_sock *es, u32 vni)
 {
@@ -41,6 +46,26 @@ struct extnet_dev *extnet_socket_find_vni(struct extnet_sock *es, u32 vni)
 	return NULL;
 }
 
+/* Opens the IPv6 socket of @es; without IPv6 in the kernel, none. */
+static int tunnel_sock6_create(struct net *net, struct extnet_sock *es)
+{
+	struct udp_port_cfg udp_cfg = {
+		.family = AF_INET6,
+		.local_ip6 = IN6ADDR_ANY_INIT,
+		.local_udp_port = es->port,
+		.ipv6_v6only = 1,
+		/* RFC 6935 zero checksums are neither sent nor accepted. */
+		.use_udp6_tx_checksums = 1,
+		.use_udp6_rx_checksums = 1,
+	};
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_IPV6) || !ipv6_mod_enabled())
+		return 0;
+	ret = udp_sock_create(net, &udp_cfg, &es->sock6);
+	return ret == -EAFNOSUPPORT ? 0 : ret;
+}
+
 static struct extnet_sock *tunnel_sock_create(struct net *net, __be16 port,
 					      struct netlink_ext_ack *extack)
 {
@@ -63,19 +88,26 @@ static struct extnet_sock *tunnel_sock_create(struct net *net, __be16 port,
 	es = kzalloc(sizeof(*es), GFP_KERNEL);
 	if (!es)
 		return ERR_PTR(-ENOMEM);
+	es->port = port;
 	ret = udp_sock_create(net, &udp_cfg, &es->sock);
+	if (!ret) {
+		ret = tunnel_sock6_create(net, es);
+		if (ret)
+			udp_tunnel_sock_release(es->sock);
+	}
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "Cannot open the UDP port of the tunnel");
 		kfree(es);
 		return ERR_PTR(ret);
 	}
-	es->port = port;
 	for (i = 0; i < ARRAY_SIZE(es->vni_hash); i++)
 		INIT_HLIST_HEAD(&es->vni_hash[i]);
 	atomic_long_set(&es->rx_unknown_vni, 0);
 	atomic_long_set(&es->rx_malformed, 0);
 	tunnel_cfg.sk_user_data = es;
 	setup_udp_tunnel_sock(net, es->sock, &tunnel_cfg);
+	if (es->sock6)
+		setup_udp_tunnel_sock(net, es->sock6, &tunnel_cfg);
 	list_add(&es->list, &en->socks);
 	return es;
 }
@@ -88,6 +120,8 @@ static void tunnel_sock_put(struct extnet_sock *es)
 	list_del(&es->list);
 	/* Clears sk_user_data first: receivers see NULL or a live @es. */
 	udp_tunnel_sock_release(es->sock);
+	if (es->sock6)
+		udp_tunnel_sock_release(es->sock6);
 	kfree_rcu(es, rcu);
 }
 
@@ -180,11 +214,15 @@ void extnet_socket_unbind(struct extnet_dev *priv)
  * zero) and sends it over UDP/IPv4 to the entry's VTEP with the UDP source
  * port taken from the inner flow hash and a zero UDP checksum (RFC 7348 §5
  * allows it for IPv4). The route to the VTEP is cached per VTEP. The inner
- * destination MAC becomes the entry's lladdr if it has one.
+ * destination MAC becomes the entry's lladdr if it has one. An inner packet
+ * too big for the path is answered with ICMP instead (extnet_pmtu_check());
+ * the MSS of a TCP SYN is clamped if configured (extnet_mss_clamp()).
  *
  * Context: softirq or BH disabled, rcu_read_lock() held. Consumes @skb.
  * Return: 0, -ENOTCONN (device not bound to a socket), -ENETUNREACH or
- * -ELOOP (no usable route to the VTEP), -ENOMEM.
+ * -ELOOP (no usable route to the VTEP), -ENOMEM, -EMSGSIZE (too big:
+ * answered with ICMP and counted as EXTNET_STATS_A_TX_TOO_BIG, or dropped
+ * if the answer could not be built).
  */
 int extnet_socket_send4(struct extnet_dev *priv, struct extnet_entry *entry,
 			struct sk_buff *skb)
@@ -219,6 +257,11 @@ int extnet_socket_send4(struct extnet_dev *priv, struct extnet_entry *entry,
 	 */
 	if (key.u.ipv4.src)
 		saddr = key.u.ipv4.src;
+	if (extnet_pmtu_check(priv, skb, &rt->dst, EXTNET_OVERHEAD4)) {
+		ip_rt_put(rt);
+		return -EMSGSIZE;
+	}
+	extnet_mss_clamp(priv, skb, vtep, &rt->dst);
 
 	ret = skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
 			   rt->dst.header_len + VXLAN_HLEN +
@@ -248,4 +291,153 @@ err_route:
 err_free:
 	kfree_skb(skb);
 	return ret;
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+/* The route to an IPv6 VTEP, cached per VTEP like the IPv4 one. *@saddr
+ * is the source to ask for (:: lets the route choose) and becomes the one
+ * chosen.
+ */
+static struct dst_entry *route6(struct net_device *dev, struct sock *sk,
+				struct extnet_vtep *vtep, struct sk_buff *skb,
+				struct in6_addr *saddr, __be16 sport,
+				__be16 dport)
+{
+	struct dst_entry *dst;
+	struct flowi6 fl6 = {};
+
+	dst = dst_cache_get_ip6(&vtep->dst_cache, saddr);
+	if (dst)
+		return dst;
+
+	fl6.daddr = vtep->addr6;
+	fl6.saddr = *saddr;
+	fl6.flowi6_mark = skb->mark;
+	fl6.flowi6_proto = IPPROTO_UDP;
+	fl6.fl6_sport = sport;
+	fl6.fl6_dport = dport;
+	dst = ipv6_stub->ipv6_dst_lookup_flow(dev_net(dev), sk, &fl6, NULL);
+	if (IS_ERR(dst))
+		return ERR_PTR(-ENETUNREACH);
+	if (dst->dev == dev) {
+		dst_release(dst);
+		return ERR_PTR(-ELOOP);
+	}
+	*saddr = fl6.saddr;
+	dst_cache_set_ip6(&vtep->dst_cache, dst, saddr);
+	return dst;
+}
+
+/**
+ * extnet_socket_send6() - encapsulate a frame in VXLAN and send it over IPv6
+ * @priv: the device
+ * @entry: the mapping entry of the frame's destination; its VTEP is IPv6
+ * @skb: the inner Ethernet frame, skb->data at its MAC header
+ *
+ * As extnet_socket_send4(), over UDP/IPv6 (RFC 7348 §5) from the device's
+ * local IPv6 address (EXTNET_A_LOCAL6, or the one the route picks), with a
+ * UDP checksum (zero checksums over IPv6 need RFC 6935 exceptions that the
+ * receiver may not make), hop limit EXTNET_A_TTL, no flow label and the
+ * route to the VTEP cached per VTEP.
+ *
+ * Context: softirq or BH disabled, rcu_read_lock() held. Consumes @skb.
+ * Return: 0, -ENOTCONN (device not bound to a socket), -EAFNOSUPPORT (no
+ * IPv6 in the kernel), -ENETUNREACH or -ELOOP (no usable route to the
+ * VTEP), -ENOMEM, -EMSGSIZE (as extnet_socket_send4(), with 70 bytes of
+ * encapsulation).
+ */
+int extnet_socket_send6(struct extnet_dev *priv, struct extnet_entry *entry,
+			struct sk_buff *skb)
+{
+	struct extnet_sock *es = rcu_dereference(priv->sock);
+	struct extnet_vtep *vtep = entry->vtep;
+	struct net_device *dev = priv->dev;
+	struct in6_addr saddr, local6;
+	struct dst_entry *dst;
+	struct vxlanhdr *vxh;
+	__be16 sport, dport;
+	int ret;
+	u8 tos;
+
+	if (unlikely(!es)) {
+		ret = -ENOTCONN;
+		goto err_free;
+	}
+	if (unlikely(!es->sock6)) {
+		ret = -EAFNOSUPPORT;
+		goto err_free;
+	}
+	dport = es->port;
+	local6 = priv->cfg.local6;
+	saddr = local6;
+	sport = udp_flow_src_port(dev_net(dev), skb, 0, 0, true);
+	dst = route6(dev, es->sock6->sk, vtep, skb, &saddr, sport, dport);
+	if (IS_ERR(dst)) {
+		ret = PTR_ERR(dst);
+		goto err_free;
+	}
+	/* As for IPv4: a configured local address wins over the cache's. */
+	if (!ipv6_addr_any(&local6))
+		saddr = local6;
+	if (extnet_pmtu_check(priv, skb, dst, EXTNET_OVERHEAD6)) {
+		dst_release(dst);
+		return -EMSGSIZE;
+	}
+	extnet_mss_clamp(priv, skb, vtep, dst);
+
+	ret = skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) + dst->header_len +
+			   VXLAN_HLEN + sizeof(struct ipv6hdr));
+	if (unlikely(ret))
+		goto err_route;
+	if (entry->has_lladdr)
+		ether_addr_copy(eth_hdr(skb)->h_dest, entry->lladdr);
+
+	tos = ip_tunnel_ecn_encap(0, (const struct iphdr *)(skb->data + ETH_HLEN),
+				  skb);
+	ret = iptunnel_handle_offloads(skb, SKB_GSO_UDP_TUNNEL_CSUM);
+	if (unlikely(ret))
+		goto err_route;
+
+	vxh = __skb_push(skb, sizeof(*vxh));
+	extnet_vxlan_build(vxh, READ_ONCE(priv->cfg.vni));
+	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
+
+	udp_tunnel6_xmit_skb(dst, es->sock6->sk, skb, dev, &saddr, &vtep->addr6,
+			     tos, READ_ONCE(priv->cfg.ttl), 0, sport, dport,
+			     false);
+	return 0;
+
+err_route:
+	dst_release(dst);
+err_free:
+	kfree_skb(skb);
+	return ret;
+}
+#else
+int extnet_socket_send6(struct extnet_dev *priv, struct extnet_entry *entry,
+			struct sk_buff *skb)
+{
+	kfree_skb(skb);
+	return -EAFNOSUPPORT;
+}
+#endif
+
+/**
+ * extnet_socket_send() - encapsulate a frame and send it to its VTEP
+ * @priv: the device
+ * @entry: the mapping entry of the frame's destination
+ * @skb: the inner Ethernet frame (IPv4 or IPv6), skb->data at its MAC header
+ *
+ * Over IPv4 or IPv6, as the entry's VTEP is: extnet_socket_send4() or
+ * extnet_socket_send6().
+ *
+ * Context: softirq or BH disabled, rcu_read_lock() held. Consumes @skb.
+ * Return: 0 or the error of the function called.
+ */
+int extnet_socket_send(struct extnet_dev *priv, struct extnet_entry *entry,
+		       struct sk_buff *skb)
+{
+	if (entry->vtep->is6)
+		return extnet_socket_send6(priv, entry, skb);
+	return extnet_socket_send4(priv, entry, skb);
 }

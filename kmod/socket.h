@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * UDP tunnel sockets: one per (netns, port), shared by every extnet device
- * of the namespace that uses the port, demultiplexed by VNI.
+ * UDP tunnel sockets: one per (netns, port) and address family, shared by
+ * every extnet device of the namespace that uses the port, demultiplexed by
+ * VNI.
  */
 #ifndef _EXTNET_SOCKET_H
 #define _EXTNET_SOCKET_H
@@ -23,6 +24,8 @@ struct netlink_ext_ack;
  * struct extnet_sock - a shared UDP tunnel socket
  * @list: entry in &extnet_net.socks, under RTNL
  * @sock: the kernel UDP socket, bound to INADDR_ANY:@port
+ * @sock6: the IPv6 one, bound to [::]:@port with IPV6_V6ONLY; NULL if the
+ *	kernel runs without IPv6
  * @port: UDP port, network order
  * @users: devices bound to the socket, under RTNL
  * @rx_unknown_vni: VXLAN packets for a VNI no device serves
@@ -33,6 +36,7 @@ struct netlink_ext_ack;
 struct extnet_sock {
 	struct list_head list;
 	struct socket *sock;
+	struct socket *sock6;
 	__be16 port;
 	unsigned int users;
 	atomic_long_t rx_unknown_vni;
@@ -47,5 +51,9 @@ void extnet_socket_unbind(struct extnet_dev *priv);
 struct extnet_dev *extnet_socket_find_vni(struct extnet_sock *es, u32 vni);
 int extnet_socket_send4(struct extnet_dev *priv, struct extnet_entry *entry,
 			struct sk_buff *skb);
+int extnet_socket_send6(struct extnet_dev *priv, struct extnet_entry *entry,
+			struct sk_buff *skb);
+int extnet_socket_send(struct extnet_dev *priv, struct extnet_entry *entry,
+		       struct sk_buff *skb);
 
 #endif /* _EXTNET_SOCKET_H */

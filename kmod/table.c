@@ -7,16 +7,35 @@
  * is in the table: a replace swaps in a new entry, so a reader sees either
  * the old or the new mapping, never a mix. Entries pointing to the same
  * VTEP share one &struct extnet_vtep and its route cache.
+ *
+ * A flush does not unlink a million entries one by one: it publishes an
+ * empty hash table in place of the full one, and the full one is freed
+ * wholesale by a work item once no reader can see it any more.
  */
 #include <linux/etherdevice.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/sched.h>
+#include <linux/workqueue.h>
 #include <net/ipv6.h>
 
 #include "table.h"
 
+/**
+ * struct extnet_ht - one generation of a device's mapping entries
+ * @ht: entries keyed by &extnet_entry.addr
+ * @vteps: VTEPs referenced by the entries of @ht
+ * @free_work: frees a flushed generation after a grace period
+ */
+struct extnet_ht {
+	struct rhashtable ht;
+	struct list_head vteps;
+	struct rcu_work free_work;
+};
+
 static struct kmem_cache *entry_cache;
+/* Frees flushed tables; drained by extnet_table_cache_destroy(). */
+static struct workqueue_struct *free_wq;
 
 static const struct rhashtable_params entry_params = {
 	.head_offset = offsetof(struct extnet_entry, node),
@@ -26,6 +45,33 @@ static const struct rhashtable_params entry_params = {
 	.automatic_shrinking = true,
 };
 
+static struct extnet_ht *ht_alloc(void)
+{
+	struct extnet_ht *t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+
+	if (!t)
+		return NULL;
+	if (rhashtable_init(&t->ht, &entry_params)) {
+		kfree(t);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&t->vteps);
+	return t;
+}
+
+/* The current generation, for a writer. */
+static struct extnet_ht *ht_locked(struct extnet_table *table)
+{
+	return rcu_dereference_protected(table->cur,
+					 lockdep_is_held(&table->lock));
+}
+
+/* The current generation, for a reader (RCU or RCU-bh). */
+static struct extnet_ht *ht_rcu(struct extnet_table *table)
+{
+	return rcu_dereference_check(table->cur, rcu_read_lock_bh_held());
+}
+
 /**
  * extnet_table_init() - initialise an empty mapping table
  * @table: the table
@@ -34,9 +80,13 @@ static const struct rhashtable_params entry_params = {
  */
 int extnet_table_init(struct extnet_table *table)
 {
+	struct extnet_ht *t = ht_alloc();
+
+	if (!t)
+		return -ENOMEM;
 	mutex_init(&table->lock);
-	INIT_LIST_HEAD(&table->vteps);
-	return rhashtable_init(&table->ht, &entry_params);
+	RCU_INIT_POINTER(table->cur, t);
+	return 0;
 }
 
 static void vtep_free(struct extnet_vtep *vtep)
@@ -50,14 +100,14 @@ static void vtep_free_rcu(struct rcu_head *rcu)
 	vtep_free(container_of(rcu, struct extnet_vtep, rcu));
 }
 
-static struct extnet_vtep *vtep_get(struct extnet_table *table, __be32 addr4)
+static struct extnet_vtep *vtep_get(struct extnet_table *table,
+				    const struct in6_addr *addr)
 {
+	struct extnet_ht *t = ht_locked(table);
 	struct extnet_vtep *vtep;
 
-	lockdep_assert_held(&table->lock);
-
-	list_for_each_entry(vtep, &table->vteps, list) {
-		if (vtep->addr4 == addr4) {
+	list_for_each_entry(vtep, &t->vteps, list) {
+		if (ipv6_addr_equal(&vtep->addr6, addr)) {
 			refcount_inc(&vtep->refcnt);
 			return vtep;
 		}
@@ -71,8 +121,10 @@ static struct extnet_vtep *vtep_get(struct extnet_table *table, __be32 addr4)
 		return NULL;
 	}
 	refcount_set(&vtep->refcnt, 1);
-	vtep->addr4 = addr4;
-	list_add(&vtep->list, &table->vteps);
+	vtep->addr6 = *addr;
+	vtep->is6 = !ipv6_addr_v4mapped(addr);
+	vtep->addr4 = vtep->is6 ? 0 : addr->s6_addr32[3];
+	list_add(&vtep->list, &t->vteps);
 	return vtep;
 }
 
@@ -111,7 +163,7 @@ static void entry_release(struct extnet_table *table, struct extnet_entry *e)
 struct extnet_entry *extnet_table_lookup(struct extnet_table *table,
 					 const struct in6_addr *addr)
 {
-	return rhashtable_lookup(&table->ht, addr, entry_params);
+	return rhashtable_lookup(&ht_rcu(table)->ht, addr, entry_params);
 }
 
 /**
@@ -132,24 +184,51 @@ struct extnet_entry *extnet_table_lookup4(struct extnet_table *table,
 }
 
 /**
- * extnet_table_insert() - add or replace a mapping entry
+ * extnet_table_insert() - add or replace a mapping entry to an IPv4 VTEP
  * @table: the table
  * @addr: overlay address; IPv4 as IPv4-mapped IPv6
  * @remote4: IPv4 address of the VTEP, network order
  * @lladdr: MAC to answer for @addr, or NULL
  * @replace: replace an existing entry for @addr instead of failing
  *
+ * See extnet_table_insert_vtep().
+ *
+ * Context: process context; takes the table's mutex.
+ * Return: as extnet_table_insert_vtep().
+ */
+int extnet_table_insert(struct extnet_table *table, const struct in6_addr *addr,
+			__be32 remote4, const u8 *lladdr, bool replace)
+{
+	struct in6_addr remote;
+
+	ipv6_addr_set_v4mapped(remote4, &remote);
+	return extnet_table_insert_vtep(table, addr, &remote, lladdr, replace);
+}
+
+/**
+ * extnet_table_insert_vtep() - add or replace a mapping entry
+ * @table: the table
+ * @addr: overlay address; IPv4 as IPv4-mapped IPv6
+ * @remote: underlay address of the VTEP; IPv4 as IPv4-mapped IPv6, which
+ *	makes the VTEP an IPv4 one
+ * @lladdr: MAC to answer for @addr, or NULL
+ * @replace: replace an existing entry for @addr instead of failing
+ *
  * A replaced entry keeps its counters. Readers see the old or the new
- * entry, never neither.
+ * entry, never neither. Either family of overlay address may use either
+ * family of VTEP.
  *
  * Context: process context; takes the table's mutex.
  * Return: 0, -EEXIST (mapped and !@replace), -ENOSPC (table full) or
  * -ENOMEM.
  */
-int extnet_table_insert(struct extnet_table *table, const struct in6_addr *addr,
-			__be32 remote4, const u8 *lladdr, bool replace)
+int extnet_table_insert_vtep(struct extnet_table *table,
+			     const struct in6_addr *addr,
+			     const struct in6_addr *remote, const u8 *lladdr,
+			     bool replace)
 {
 	struct extnet_entry *e, *old;
+	struct extnet_ht *t;
 	int ret;
 
 	e = kmem_cache_zalloc(entry_cache, GFP_KERNEL_ACCOUNT);
@@ -162,13 +241,14 @@ int extnet_table_insert(struct extnet_table *table, const struct in6_addr *addr,
 	}
 
 	mutex_lock(&table->lock);
-	e->vtep = vtep_get(table, remote4);
+	t = ht_locked(table);
+	e->vtep = vtep_get(table, remote);
 	if (!e->vtep) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
 
-	old = rhashtable_lookup_get_insert_fast(&table->ht, &e->node,
+	old = rhashtable_lookup_get_insert_fast(&t->ht, &e->node,
 						entry_params);
 	if (IS_ERR(old)) {
 		ret = PTR_ERR(old) == -E2BIG ? -ENOSPC : PTR_ERR(old);
@@ -184,7 +264,7 @@ int extnet_table_insert(struct extnet_table *table, const struct in6_addr *addr,
 		atomic64_set(&e->rx_packets, atomic64_read(&old->rx_packets));
 		atomic64_set(&e->rx_bytes, atomic64_read(&old->rx_bytes));
 		atomic64_set(&e->conflicts, atomic64_read(&old->conflicts));
-		ret = rhashtable_replace_fast(&table->ht, &old->node, &e->node,
+		ret = rhashtable_replace_fast(&t->ht, &old->node, &e->node,
 					      entry_params);
 		if (ret)
 			goto err_put;
@@ -212,11 +292,13 @@ err_free:
 int extnet_table_remove(struct extnet_table *table, const struct in6_addr *addr)
 {
 	struct extnet_entry *e;
+	struct extnet_ht *t;
 	int ret = -ENOENT;
 
 	mutex_lock(&table->lock);
-	e = rhashtable_lookup_fast(&table->ht, addr, entry_params);
-	if (e && !rhashtable_remove_fast(&table->ht, &e->node, entry_params)) {
+	t = ht_locked(table);
+	e = rhashtable_lookup_fast(&t->ht, addr, entry_params);
+	if (e && !rhashtable_remove_fast(&t->ht, &e->node, entry_params)) {
 		entry_release(table, e);
 		ret = 0;
 	}
@@ -224,43 +306,58 @@ int extnet_table_remove(struct extnet_table *table, const struct in6_addr *addr)
 	return ret;
 }
 
+static void entry_free(void *ptr, void *arg)
+{
+	kmem_cache_free(entry_cache, ptr);
+}
+
+/* Frees a generation and everything in it: nobody can reach it any more. */
+static void ht_free(struct extnet_ht *t)
+{
+	struct extnet_vtep *vtep, *tmp;
+
+	/* Yields between buckets: fine for millions of entries. */
+	rhashtable_free_and_destroy(&t->ht, entry_free, NULL);
+	list_for_each_entry_safe(vtep, tmp, &t->vteps, list) {
+		list_del(&vtep->list);
+		vtep_free(vtep);
+	}
+	kfree(t);
+}
+
+static void ht_free_work(struct work_struct *work)
+{
+	ht_free(container_of(to_rcu_work(work), struct extnet_ht, free_work));
+}
+
 /**
  * extnet_table_flush() - delete every mapping entry
  * @table: the table
  *
- * Yields the CPU between entries, so flushing millions of entries does not
- * stall the machine.
+ * Swaps in an empty hash table: from the return on, lookups find nothing
+ * and new entries go to the new table. The old entries and their VTEPs are
+ * freed wholesale by a work item after an RCU grace period (readers that
+ * found an entry before the swap may still use it until then), in time
+ * linear in their number and without holding the table's lock; the cost of
+ * the call itself does not depend on the number of entries.
  *
  * Context: process context; takes the table's mutex.
+ * Return: 0, or -ENOMEM (nothing changed).
  */
-void extnet_table_flush(struct extnet_table *table)
+int extnet_table_flush(struct extnet_table *table)
 {
-	struct rhashtable_iter iter;
-	struct extnet_entry *e;
+	struct extnet_ht *new = ht_alloc(), *old;
 
+	if (!new)
+		return -ENOMEM;
 	mutex_lock(&table->lock);
-	/* A resize during the walk (shrinking, as entries go) can make the
-	 * walk miss entries: walk again until none is left.
-	 */
-	while (atomic_read(&table->ht.nelems)) {
-		rhashtable_walk_enter(&table->ht, &iter);
-		rhashtable_walk_start(&iter);
-		while ((e = rhashtable_walk_next(&iter))) {
-			if (IS_ERR(e))
-				continue; /* -EAGAIN: resized, go on */
-			if (!rhashtable_remove_fast(&table->ht, &e->node,
-						    entry_params))
-				entry_release(table, e);
-			if (need_resched()) {
-				rhashtable_walk_stop(&iter);
-				cond_resched();
-				rhashtable_walk_start(&iter);
-			}
-		}
-		rhashtable_walk_stop(&iter);
-		rhashtable_walk_exit(&iter);
-	}
+	old = rcu_replace_pointer(table->cur, new,
+				  lockdep_is_held(&table->lock));
 	mutex_unlock(&table->lock);
+
+	INIT_RCU_WORK(&old->free_work, ht_free_work);
+	queue_rcu_work(free_wq, &old->free_work);
+	return 0;
 }
 
 /**
@@ -272,12 +369,26 @@ void extnet_table_flush(struct extnet_table *table)
  */
 unsigned int extnet_table_count(struct extnet_table *table)
 {
-	return atomic_read(&table->ht.nelems);
+	unsigned int n;
+
+	rcu_read_lock();
+	n = atomic_read(&ht_rcu(table)->ht.nelems);
+	rcu_read_unlock();
+	return n;
 }
 
-static void entry_free(void *ptr, void *arg)
+/**
+ * extnet_table_rht() - the hash table holding the entries, for dumps
+ * @table: the table
+ *
+ * Context: rcu_read_lock() held. A flush may swap in another hash table
+ * at any time: the one returned stays readable (its entries too) until
+ * rcu_read_unlock(); it then has a different &bucket_table.hash_rnd.
+ * Return: the current hash table.
+ */
+struct rhashtable *extnet_table_rht(struct extnet_table *table)
 {
-	kmem_cache_free(entry_cache, ptr);
+	return &ht_rcu(table)->ht;
 }
 
 /**
@@ -288,35 +399,46 @@ static void entry_free(void *ptr, void *arg)
  */
 void extnet_table_destroy(struct extnet_table *table)
 {
-	struct extnet_vtep *vtep, *tmp;
-
-	rhashtable_free_and_destroy(&table->ht, entry_free, NULL);
-	list_for_each_entry_safe(vtep, tmp, &table->vteps, list) {
-		list_del(&vtep->list);
-		vtep_free(vtep);
-	}
+	ht_free(rcu_dereference_protected(table->cur, true));
+	RCU_INIT_POINTER(table->cur, NULL);
 }
 
 /**
- * extnet_table_cache_init() - create the slab cache of mapping entries
+ * extnet_table_cache_init() - create the slab cache of mapping entries and
+ *	the workqueue that frees flushed tables
  *
+ * Context: module init.
  * Return: 0 or -ENOMEM.
  */
 int extnet_table_cache_init(void)
 {
 	entry_cache = KMEM_CACHE(extnet_entry, 0);
-	return entry_cache ? 0 : -ENOMEM;
+	if (!entry_cache)
+		return -ENOMEM;
+	free_wq = alloc_workqueue("extnet_flush", WQ_UNBOUND, 0);
+	if (!free_wq) {
+		kmem_cache_destroy(entry_cache);
+		entry_cache = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /**
  * extnet_table_cache_destroy() - destroy the slab cache of mapping entries
+ *	after the frees still pending (RCU callbacks, flushed tables)
  *
  * Context: module exit, after every table is destroyed.
  */
 void extnet_table_cache_destroy(void)
 {
-	/* Entries freed with call_rcu() must be gone before the cache. */
+	/*
+	 * Entries freed with call_rcu() must be gone before the cache; so must
+	 * flushed tables, whose work is queued by an RCU callback.
+	 */
 	rcu_barrier();
+	destroy_workqueue(free_wq);
+	free_wq = NULL;
 	kmem_cache_destroy(entry_cache);
 }
 

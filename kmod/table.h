@@ -14,19 +14,24 @@
 #include <linux/bits.h>
 #include <linux/in.h>
 #include <net/dst_cache.h>
+#include <net/ipv6.h>
 
 /**
  * struct extnet_vtep - a remote VTEP, shared by all entries pointing to it
  * @list: entry in &extnet_table.vteps, under the table's lock
  * @refcnt: one per mapping entry using it
- * @addr4: underlay IPv4 address, network order
- * @dst_cache: route to @addr4, per CPU
+ * @addr4: underlay IPv4 address, network order; 0 if @is6
+ * @addr6: underlay address; IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d)
+ * @is6: the VTEP is reached over IPv6 (@addr6 is not IPv4-mapped)
+ * @dst_cache: route to the VTEP, per CPU
  * @rcu: frees the VTEP after readers are done
  */
 struct extnet_vtep {
 	struct list_head list;
 	refcount_t refcnt;
 	__be32 addr4;
+	struct in6_addr addr6;
+	bool is6;
 	struct dst_cache dst_cache;
 	struct rcu_head rcu;
 };
@@ -61,16 +66,17 @@ struct extnet_entry {
 	struct rcu_head rcu;
 };
 
+struct extnet_ht;
+
 /**
  * struct extnet_table - the mapping entries of one device
- * @ht: entries keyed by &extnet_entry.addr; read under RCU
- * @lock: serialises writers of @ht and @vteps
- * @vteps: VTEPs referenced by entries
+ * @cur: the hash table of entries and the VTEPs they use; read under RCU,
+ *	swapped for an empty one by extnet_table_flush()
+ * @lock: serialises writers of @cur and of what it points to
  */
 struct extnet_table {
-	struct rhashtable ht;
-	struct mutex lock; /* writers of ht and vteps */
-	struct list_head vteps;
+	struct extnet_ht __rcu *cur;
+	struct mutex lock; /* writers */
 };
 
 /* Upper bound of entries per device. */
@@ -88,6 +94,23 @@ static inline bool extnet_addr4_is_host(__be32 addr)
 	       !ipv4_is_lbcast(addr) && !ipv4_is_loopback(addr);
 }
 
+/**
+ * extnet_addr6_is_host() - whether an IPv6 address can name one host
+ * @addr: the address
+ *
+ * Return: false for ::, loopback, multicast, link-local (fe80::/10) and
+ * IPv4-mapped addresses: none of them can live behind one remote VTEP.
+ */
+static inline bool extnet_addr6_is_host(const struct in6_addr *addr)
+{
+	/* IPV6_ADDR_ANY is 0: :: has no type bit. */
+	return !ipv6_addr_any(addr) &&
+	       !(ipv6_addr_type(addr) & (IPV6_ADDR_LOOPBACK |
+					 IPV6_ADDR_MULTICAST |
+					 IPV6_ADDR_LINKLOCAL |
+					 IPV6_ADDR_MAPPED));
+}
+
 int extnet_table_init(struct extnet_table *table);
 void extnet_table_destroy(struct extnet_table *table);
 struct extnet_entry *extnet_table_lookup(struct extnet_table *table,
@@ -96,10 +119,15 @@ struct extnet_entry *extnet_table_lookup4(struct extnet_table *table,
 					  __be32 addr);
 int extnet_table_insert(struct extnet_table *table, const struct in6_addr *addr,
 			__be32 remote4, const u8 *lladdr, bool replace);
+int extnet_table_insert_vtep(struct extnet_table *table,
+			     const struct in6_addr *addr,
+			     const struct in6_addr *remote, const u8 *lladdr,
+			     bool replace);
 int extnet_table_remove(struct extnet_table *table,
 			const struct in6_addr *addr);
-void extnet_table_flush(struct extnet_table *table);
+int extnet_table_flush(struct extnet_table *table);
 unsigned int extnet_table_count(struct extnet_table *table);
+struct rhashtable *extnet_table_rht(struct extnet_table *table);
 int extnet_table_cache_init(void);
 void extnet_table_cache_destroy(void);
 

@@ -89,7 +89,7 @@ static unsigned int test_vteps(struct extnet_table *table)
 	unsigned int n = 0;
 
 	mutex_lock(&table->lock);
-	list_for_each_entry(vtep, &table->vteps, list)
+	list_for_each_entry(vtep, &ht_locked(table)->vteps, list)
 		n++;
 	mutex_unlock(&table->lock);
 	return n;
@@ -372,7 +372,7 @@ static void extnet_table_test_flush(struct kunit *test)
 	unsigned int i, found = 0;
 
 	/* Flushing an empty table is fine. */
-	extnet_table_flush(&t->table);
+	KUNIT_ASSERT_EQ(test, extnet_table_flush(&t->table), 0);
 
 	for (i = 0; i < 1000; i++)
 		KUNIT_ASSERT_EQ(test, test_insert4(&t->table, 0x0a000000 + i,
@@ -381,7 +381,8 @@ static void extnet_table_test_flush(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, extnet_table_count(&t->table), 1000U);
 	KUNIT_ASSERT_EQ(test, test_vteps(&t->table), 4U);
 
-	extnet_table_flush(&t->table);
+	KUNIT_ASSERT_EQ(test, extnet_table_flush(&t->table), 0);
+
 	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 0U);
 	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 0U);
 	rcu_read_lock();
@@ -439,7 +440,7 @@ static void extnet_table_test_many(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, missing, 0U);
 	KUNIT_EXPECT_EQ(test, wrong, 0U);
 
-	extnet_table_flush(&t->table);
+	KUNIT_EXPECT_EQ(test, extnet_table_flush(&t->table), 0);
 	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 0U);
 	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 0U);
 	kunit_info(test, "%u entries added, looked up, flushed in %u ms\n",
@@ -569,6 +570,108 @@ static void extnet_table_test_concurrent_readers(struct kunit *test)
 		   r->lookups, RACE_ROUNDS, 5 * RACE_KEYS);
 }
 
+/*
+ * Readers during flushes: a flush swaps the hash table while a kthread
+ * looks entries up; what a reader finds must stay whole until it leaves
+ * its read-side section (an entry or VTEP freed under it is KASAN's to
+ * report), and after the last flush the table is empty.
+ */
+static void extnet_table_test_flush_readers(struct kunit *test)
+{
+	struct table_test *t = test->priv;
+	struct task_struct *reader;
+	unsigned int round, i;
+	struct race *r;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->table = &t->table;
+	init_completion(&r->started);
+	for (i = 0; i < 2 * RACE_KEYS; i++)
+		KUNIT_ASSERT_EQ(test, test_insert4(&t->table, race_addr(i),
+						   VTEP(1), NULL, false), 0);
+
+	reader = kthread_run(race_reader, r, "extnet_kunit_rd");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(reader));
+	t->reader = reader;
+	wait_for_completion(&r->started);
+
+	for (round = 0; round < RACE_ROUNDS; round++) {
+		KUNIT_ASSERT_EQ(test, extnet_table_flush(&t->table), 0);
+		for (i = 0; i < 2 * RACE_KEYS; i++)
+			KUNIT_ASSERT_EQ(test,
+					test_insert4(&t->table, race_addr(i),
+						     round & 1 ? VTEP(1) : VTEP(2),
+						     round & 1 ? NULL : race_mac,
+						     false), 0);
+		cond_resched();
+	}
+	kthread_stop(reader);
+	t->reader = NULL;
+
+	KUNIT_EXPECT_EQ(test, r->bad, 0UL);
+	KUNIT_EXPECT_GT(test, r->lookups, 0UL);
+	KUNIT_EXPECT_EQ(test, extnet_table_flush(&t->table), 0);
+	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 0U);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 0U);
+	kunit_info(test, "%lu lookups during %u flushes\n", r->lookups,
+		   RACE_ROUNDS);
+}
+
+/* IPv6 VTEPs: shared by their entries, distinct from IPv4 ones, and a
+ * replace can move an entry between families.
+ */
+static void extnet_table_test_vtep6(struct kunit *test)
+{
+	/* 2001:db8:ff::c000:202 ends like 192.0.2.2 but is not IPv4. */
+	static const struct in6_addr vtep6 = {
+		.s6_addr = { 0x20, 0x01, 0x0d, 0xb8, 0, 0xff, 0, 0,
+			     0, 0, 0, 0, 0xc0, 0x00, 0x02, 0x02 },
+	};
+	struct in6_addr a1 = test_key4(OVERLAY(21));
+	struct in6_addr a2 = test_key4(OVERLAY(22));
+	struct table_test *t = test->priv;
+	struct extnet_entry *e1, *e2;
+
+	KUNIT_ASSERT_EQ(test, extnet_table_insert_vtep(&t->table, &a1, &vtep6,
+						       NULL, false), 0);
+	KUNIT_ASSERT_EQ(test, extnet_table_insert_vtep(&t->table, &a2, &vtep6,
+						       NULL, false), 0);
+	rcu_read_lock();
+	e1 = extnet_table_lookup(&t->table, &a1);
+	e2 = extnet_table_lookup(&t->table, &a2);
+	KUNIT_EXPECT_TRUE(test, e1 && e2 && e1->vtep == e2->vtep);
+	if (e1) {
+		KUNIT_EXPECT_TRUE(test, e1->vtep->is6);
+		KUNIT_EXPECT_EQ(test, e1->vtep->addr4, 0U);
+		KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&e1->vtep->addr6,
+							&vtep6));
+		KUNIT_EXPECT_EQ(test, refcount_read(&e1->vtep->refcnt), 2);
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
+
+	/* The IPv4 VTEP with the same last 32 bits is another VTEP. */
+	KUNIT_ASSERT_EQ(test, test_insert4(&t->table, OVERLAY(21), VTEP(2),
+					   NULL, true), 0);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 2U);
+	rcu_read_lock();
+	e1 = extnet_table_lookup(&t->table, &a1);
+	e2 = extnet_table_lookup(&t->table, &a2);
+	KUNIT_EXPECT_TRUE(test, e1 && e2 && e1->vtep != e2->vtep);
+	if (e1) {
+		KUNIT_EXPECT_FALSE(test, e1->vtep->is6);
+		KUNIT_EXPECT_EQ(test, ntohl(e1->vtep->addr4), VTEP(2));
+		KUNIT_EXPECT_TRUE(test, ipv6_addr_v4mapped(&e1->vtep->addr6));
+	}
+	rcu_read_unlock();
+
+	/* The last entry of the IPv6 VTEP moves away: the VTEP goes. */
+	KUNIT_ASSERT_EQ(test, test_insert4(&t->table, OVERLAY(22), VTEP(2),
+					   NULL, true), 0);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
+}
+
 static struct kunit_case extnet_table_test_cases[] = {
 	KUNIT_CASE(extnet_table_test_add_ipv4),
 	KUNIT_CASE(extnet_table_test_add_ipv6),
@@ -576,7 +679,9 @@ static struct kunit_case extnet_table_test_cases[] = {
 	KUNIT_CASE(extnet_table_test_replace),
 	KUNIT_CASE(extnet_table_test_remove),
 	KUNIT_CASE(extnet_table_test_vtep_shared),
+	KUNIT_CASE(extnet_table_test_vtep6),
 	KUNIT_CASE(extnet_table_test_flush),
+	KUNIT_CASE(extnet_table_test_flush_readers),
 	KUNIT_CASE(extnet_table_test_many),
 	KUNIT_CASE(extnet_table_test_concurrent_readers),
 	{}

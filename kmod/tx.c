@@ -2,13 +2,15 @@
 /*
  * Transmit path: frames that enter the extnet device from the local segment.
  *
- * ARP requests for mapped addresses are answered here (arp.c); unicast IPv4
- * for mapped addresses is tunnelled to the entry's VTEP; everything else is
- * dropped and counted by reason. Nothing is ever flooded to the underlay.
+ * ARP requests and Neighbour Solicitations for mapped addresses are
+ * answered here (arp.c, ndisc.c); unicast IPv4 and IPv6 for mapped
+ * addresses is tunnelled to the entry's VTEP; everything else is dropped
+ * and counted by reason. Nothing is ever flooded to the underlay.
  * Local senders are learned on the way (neigh.c).
  */
 #include <linux/etherdevice.h>
 #include <linux/ip.h>
+#include <net/ipv6.h>
 
 #include "device.h"
 #include "socket.h"
@@ -42,6 +44,7 @@ static void xmit_ip4(struct extnet_dev *priv, struct sk_buff *skb)
 	struct extnet_entry *entry;
 	const struct iphdr *iph;
 	unsigned int len;
+	int ret;
 
 	if (is_multicast_ether_addr(eth->h_dest)) {
 		extnet_count(priv, EXTNET_STATS_A_TX_DROP_MULTICAST);
@@ -61,7 +64,7 @@ static void xmit_ip4(struct extnet_dev *priv, struct sk_buff *skb)
 	if (unlikely(entry)) {
 		extnet_count(priv, EXTNET_STATS_A_TX_DROP_CONFLICT);
 		extnet_conflict(priv, entry, EXTNET_CONFLICT_LOCAL,
-				eth->h_source, 0);
+				eth->h_source, NULL);
 		goto drop;
 	}
 	extnet_neigh_learn4(priv, iph->saddr, eth->h_source);
@@ -73,7 +76,109 @@ static void xmit_ip4(struct extnet_dev *priv, struct sk_buff *skb)
 	}
 
 	len = skb->len;
-	if (unlikely(extnet_socket_send4(priv, entry, skb))) {
+	ret = extnet_socket_send(priv, entry, skb);
+	if (unlikely(ret)) {
+		/* Too big: answered with ICMP (pmtu.c), counted there. */
+		if (ret == -EMSGSIZE)
+			return;
+		extnet_count(priv, EXTNET_STATS_A_TX_DROP_NO_ROUTE);
+		dev_core_stats_tx_dropped_inc(priv->dev);
+		return;
+	}
+	atomic64_inc(&entry->tx_packets);
+	atomic64_add(len, &entry->tx_bytes);
+	return;
+
+drop:
+	dev_core_stats_tx_dropped_inc(priv->dev);
+	kfree_skb(skb);
+}
+
+/* Checks that a full IPv6 header follows the Ethernet header and that its
+ * payload length fits in the frame; returns it or NULL.
+ */
+static const struct ipv6hdr *pull_ip6(struct sk_buff *skb)
+{
+	const struct ipv6hdr *ip6h;
+
+	if (!pskb_may_pull(skb, ETH_HLEN + sizeof(*ip6h)))
+		return NULL;
+	ip6h = (const struct ipv6hdr *)(skb->data + ETH_HLEN);
+	if (ip6h->version != 6 ||
+	    ntohs(ip6h->payload_len) > skb->len - ETH_HLEN - sizeof(*ip6h))
+		return NULL;
+	return ip6h;
+}
+
+/* Whether @skb (IPv6 header at ETH_HLEN) carries Neighbour Discovery or
+ * MLD; sets *@icmp_off to its ICMPv6 header.
+ */
+static bool is_nd6(struct sk_buff *skb, const struct ipv6hdr *ip6h,
+		   unsigned int *icmp_off)
+{
+	u8 nexthdr = ip6h->nexthdr;
+	__be16 frag_off;
+	int off;
+
+	off = ipv6_skip_exthdr(skb, ETH_HLEN + sizeof(*ip6h), &nexthdr,
+			       &frag_off);
+	if (off < 0 || nexthdr != IPPROTO_ICMPV6 || frag_off & htons(IP6_OFFSET))
+		return false;
+	*icmp_off = off;
+	return extnet_ndisc_is_nd(skb, off);
+}
+
+/* IPv6 from the segment: Neighbour Discovery and MLD to ndisc.c, unicast
+ * to a mapped address into the tunnel. Link-local and multicast
+ * destinations are never mapped, so they never leave the segment.
+ */
+static void xmit_ip6(struct extnet_dev *priv, struct sk_buff *skb)
+{
+	const struct ipv6hdr *ip6h;
+	struct extnet_entry *entry;
+	unsigned int len, icmp_off;
+	int ret;
+	const struct ethhdr *eth;
+
+	ip6h = pull_ip6(skb);
+	if (!ip6h) {
+		extnet_count(priv, EXTNET_STATS_A_TX_DROP_MALFORMED);
+		goto drop;
+	}
+	if (is_nd6(skb, ip6h, &icmp_off)) {
+		extnet_ndisc_xmit(priv, skb, icmp_off);
+		return;
+	}
+	ip6h = (const struct ipv6hdr *)(skb->data + ETH_HLEN);
+	eth = eth_hdr(skb);
+	if (is_multicast_ether_addr(eth->h_dest) ||
+	    ipv6_addr_is_multicast(&ip6h->daddr)) {
+		extnet_count(priv, EXTNET_STATS_A_TX_DROP_MULTICAST);
+		goto drop;
+	}
+
+	/* As for IPv4: a local source mapped remote is a conflict. */
+	entry = extnet_table_lookup(&priv->table, &ip6h->saddr);
+	if (unlikely(entry)) {
+		extnet_count(priv, EXTNET_STATS_A_TX_DROP_CONFLICT);
+		extnet_conflict(priv, entry, EXTNET_CONFLICT_LOCAL,
+				eth->h_source, NULL);
+		goto drop;
+	}
+	extnet_neigh_learn(priv, &ip6h->saddr, eth->h_source);
+
+	entry = extnet_table_lookup(&priv->table, &ip6h->daddr);
+	if (!entry) {
+		extnet_count(priv, EXTNET_STATS_A_TX_DROP_UNMAPPED);
+		goto drop;
+	}
+
+	len = skb->len;
+	ret = extnet_socket_send(priv, entry, skb);
+	if (unlikely(ret)) {
+		/* Too big: answered with ICMP (pmtu.c), counted there. */
+		if (ret == -EMSGSIZE)
+			return;
 		extnet_count(priv, EXTNET_STATS_A_TX_DROP_NO_ROUTE);
 		dev_core_stats_tx_dropped_inc(priv->dev);
 		return;
@@ -116,6 +221,9 @@ netdev_tx_t extnet_xmit(struct sk_buff *skb, struct net_device *dev)
 		break;
 	case htons(ETH_P_ARP):
 		extnet_arp_xmit(priv, skb);
+		break;
+	case htons(ETH_P_IPV6):
+		xmit_ip6(priv, skb);
 		break;
 	default:
 		extnet_count(priv, is_multicast_ether_addr(eth->h_dest) ?

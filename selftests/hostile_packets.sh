@@ -156,7 +156,7 @@ drop "zero-length inner frame" rx_drop_malformed 1 gB "${VX[@]}" "${INNER[@]}" e
 drop "inner frame shorter than an Ethernet header (13 bytes)" rx_drop_malformed 1 gB \
 	"${VX[@]}" "${INNER[@]}" eth-short
 drop "inner EtherType ARP" rx_drop_proto 1 gB "${VX[@]}" "${INNER[@]}" arp
-drop "inner EtherType IPv6" rx_drop_proto 1 gB "${VX[@]}" "${INNER[@]}" ipv6
+drop "inner IPv6 from an unmapped source" rx_drop_spoofed 1 gB "${VX[@]}" "${INNER[@]}" ipv6
 drop "inner 802.1Q-tagged IPv4 (0x8100)" rx_drop_proto 1 gB "${VX[@]}" "${INNER[@]}" vlan
 drop "inner unknown EtherType 0x88b5" rx_drop_proto 1 gB "${VX[@]}" "${INNER[@]}" ethertype
 drop "inner IPv4 header truncated (12 bytes)" rx_drop_malformed 1 gB "${VX[@]}" "${INNER[@]}" ip-short
@@ -285,7 +285,8 @@ drop "802.1Q-tagged IPv4 to ext0's MAC" tx_drop_proto 1 hA1 "${LAN[@]}" \
 	-s 203.0.113.11 -d 203.0.113.21 vlan
 drop "802.1Q-tagged ARP request, broadcast" tx_drop_multicast 1 hA1 "${LAN[@]}" \
 	-s 203.0.113.11 -d 203.0.113.21 vlan-arp
-drop "IPv6 to ext0's MAC" tx_drop_proto 1 hA1 "${LAN[@]}" -s 203.0.113.11 -d 203.0.113.21 ipv6
+drop "IPv6 to an unmapped address at ext0's MAC" tx_drop_unmapped 1 hA1 "${LAN[@]}" \
+	-s 203.0.113.11 -d 203.0.113.21 ipv6
 drop "unknown EtherType 0x88b5 to ext0's MAC" tx_drop_proto 1 hA1 "${LAN[@]}" \
 	-s 203.0.113.11 -d 203.0.113.21 ethertype
 

@@ -16,7 +16,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 17
+ktap_plan 19
 
 two_sites
 for ns in gA gB hA1 hA2 hB1; do
@@ -155,6 +155,27 @@ tx=$(tx_of)
 in_ns gA extnet map move 203.0.113.21 dev ext0 remote "$UL_B" lladdr 02:00:00:00:00:21 announce 0
 check "a move to a VTEP keeps the entry's counters (tx_packets $tx)" \
 	test "$(tx_of)" -ge "$tx" -a "$tx" -gt 0
+
+# IPv6: unsolicited Neighbour Advertisements, Override set, Solicited
+# and Router clear (RFC 4861 §7.2.6), to all nodes.
+PCAP6=$_LIB_TMP/na.pcap
+ip netns exec hA1 tcpdump -Z root -n -U -i eth0 -w "$PCAP6" 'icmp6 and ip6[40] = 136' \
+	>/dev/null 2>"$PCAP6.err" &
+TCPDUMP6=$!
+wait_for grep -q "listening on" "$PCAP6.err"
+n=$(counter gA ext0 announces)
+in_ns gA extnet map move 2001:db8:1::60 dev ext0 remote "$UL_B" announce 2
+announced() {
+	test "$(counter gA ext0 announces)" -eq "$1"
+}
+check "IPv6: 2 announcements counted" wait_for -t 10 announced "$((n + 2))"
+sleep 1
+kill -INT "$TCPDUMP6"
+wait "$TCPDUMP6" || true
+diag "$(pcap_read "$PCAP6" -e -v)"
+check "IPv6: 2 unsolicited NAs (Override only) for the address from ext0's MAC to all nodes" \
+	test "$(pcap_read "$PCAP6" -e 'ip6[44] & 0xe0 = 0x20' |
+		grep -ci " $EXT_A > 33:33:00:00:00:01.*neighbor advertisement, tgt is 2001:db8:1::60")" -eq 2
 
 # Moving back stops the announcements at once.
 in_ns gA extnet map move 203.0.113.60 dev ext0 remote "$UL_B" announce 10

@@ -43,7 +43,12 @@ tool_rejects() {
 }
 tool_rejects "unknown device" "nosuch0" link set nosuch0 vni 1
 tool_rejects "non-extnet device" "not an extnet device" map add 203.0.113.5 dev dummy0 remote 192.0.2.2
-tool_rejects "IPv6 overlay address (kernel extack)" "IPv6" map add 2001:db8:1::5 dev ext0 remote 192.0.2.2
+tool_rejects "link-local IPv6 overlay address (kernel extack)" "unicast host" \
+	map add fe80::5 dev ext0 remote 192.0.2.2
+tool_rejects "multicast IPv6 VTEP (kernel extack)" "Remote VTEP must be a unicast" \
+	map add 2001:db8:1::5 dev ext0 remote ff05::1
+tool_rejects "bad IPv6 address names the word" "2001:db8:1::zz" \
+	map add 2001:db8:1::zz dev ext0 remote 192.0.2.2
 tool_rejects "bad VNI names the word" "16777216" link set ext0 vni 16777216
 tool_rejects "bad address names the word" "203.0.113.300" map add 203.0.113.300 dev ext0 remote 192.0.2.2
 tool_rejects "missing remote" "remote" map add 203.0.113.5 dev ext0
@@ -57,5 +62,13 @@ tool_rejects "duplicate entry (kernel extack)" "already mapped" -batch - <<<"map
 map add 203.0.113.5 dev ext0 remote 192.0.2.2"
 check "entries survive bad requests" bash -c \
 	"ip netns exec gA extnet map show dev ext0 | grep -q '^203.0.113.5 '"
+in_ns gA extnet map add 2001:db8:1::5 dev ext0 remote 2001:db8:ff::2 lladdr 02:00:00:00:00:05
+check "IPv6 entry with an IPv6 VTEP is added and shown" bash -c \
+	"ip netns exec gA extnet map show dev ext0 | grep -q '^2001:db8:1::5 dev ext0 remote 2001:db8:ff::2 lladdr 02:00:00:00:00:05'"
+tool_rejects "duplicate IPv6 entry (kernel extack)" "already mapped" \
+	map add 2001:db8:1::5 dev ext0 remote 192.0.2.2
+in_ns gA extnet map del 2001:db8:1::5 dev ext0
+tool_rejects "map del of an unmapped IPv6 address (kernel extack)" "not mapped" \
+	map del 2001:db8:1::5 dev ext0
 
 ktap_finish

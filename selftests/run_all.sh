@@ -19,6 +19,7 @@ root=$(cd "$here/.." && pwd)
 GUEST_TESTS=(
 	smoke_vxlan.sh
 	two_site.sh
+	two_site6.sh
 	netlink_errors.sh
 	two_vni.sh
 	interop_vxlan.sh
@@ -27,6 +28,8 @@ GUEST_TESTS=(
 	events.sh
 	move.sh
 	lifecycle.sh
+	batch.sh
+	pmtu.sh
 	bench_smoke.sh
 )
 

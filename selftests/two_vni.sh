@@ -37,8 +37,10 @@ done
 in_ns gA extnet map add 198.51.100.21 dev ext1 remote "$UL_B"
 in_ns gB extnet map add 198.51.100.11 dev ext1 remote "$UL_A"
 
-check "one UDP socket on port 4789 in gA" \
-	test "$(ip netns exec gA ss -Hlun 'sport = :4789' | wc -l)" -eq 1
+# One IPv4 and one IPv6 socket, shared by both devices.
+check "one UDP socket per address family on port 4789 in gA" \
+	test "$(ip netns exec gA ss -Hlun -4 'sport = :4789' | wc -l)" -eq 1 -a \
+	"$(ip netns exec gA ss -Hlun -6 'sport = :4789' | wc -l)" -eq 1
 check "VNI 5001: hA1 -> hB1" in_ns hA1 ping -c 2 -i 0.3 -W 3 203.0.113.21
 check "VNI 5002: hA3 -> hB3" in_ns hA3 ping -c 2 -i 0.3 -W 3 198.51.100.21
 check "VNI 5002: hB3 -> hA3" in_ns hB3 ping -c 2 -i 0.3 -W 3 198.51.100.11

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <linux/extnet.h>
 
+#include "ipc.h"
 #include "objects.h"
 #include "utils.h"
 
@@ -32,7 +33,7 @@ static void usage(FILE *f)
 {
 	static const char *const head[] = {
 		"extnet [OPTIONS] OBJECT COMMAND [ARGUMENTS]",
-		"extnet [OPTIONS] -batch FILE",
+		"extnet [OPTIONS] [-force] -batch FILE",
 		"extnet { -V | -h | help }",
 		NULL,
 	};
@@ -53,6 +54,8 @@ static void usage(FILE *f)
 	      "  -s, -stats        show counters\n"
 	      "  -j, -json         print JSON\n"
 	      "  -batch FILE       run the commands in FILE, one a line (\"-\": standard input)\n"
+	      "  -f, -force        with -batch: go on after a failed command, and send\n"
+	      "                    changes many at a time (errors reported as they come)\n"
 	      "  -V, -Version      print the version\n"
 	      "  -h, -help         print this help\n", f);
 }
@@ -90,8 +93,11 @@ static int run_line(int argc, char **argv)
 /*
  * Like "ip -batch": one command a line, stop at the first failure. The
  * netlink socket and the family id live in ipc.c and outlast each line.
+ * With @force (like "ip -force -batch") every line is run whatever
+ * happened before; the changes are then pipelined (see ipc_pipeline()),
+ * which is what makes loading a large table fast.
  */
-static int run_batch(const char *name)
+static int run_batch(const char *name, bool force)
 {
 	FILE *f = strcmp(name, "-") ? fopen(name, "r") : stdin;
 	char *args[BATCH_MAX_ARGS];
@@ -102,20 +108,26 @@ static int run_batch(const char *name)
 
 	if (!f)
 		return error("cannot open \"%s\": %s.", name, strerror(errno));
+	if (force)
+		ipc_pipeline(name);
 	while (getline(&line, &size, f) >= 0) {
 		int n;
 
 		lineno++;
+		ipc_set_line(lineno);
 		n = make_args(line, args, ARRAY_SIZE(args));
 		if (!n)
 			continue;
 		if (n < 0 || run_line(n, args)) {
 			fprintf(stderr, "Command failed %s:%lu\n", name, lineno);
 			ret = -1;
-			break;
+			if (!force)
+				break;
 		}
 	}
-	if (!ret && ferror(f))
+	if (force && ipc_pipeline_end())
+		ret = -1;
+	if (ferror(f))
 		ret = error("cannot read \"%s\": %s.", name, strerror(errno));
 	free(line);
 	if (f != stdin)
@@ -136,6 +148,7 @@ static bool is_option(const char *opt, const char *name)
 int main(int argc, char **argv)
 {
 	const char *batch = NULL;
+	bool force = false;
 	int ret;
 
 	for (argc--, argv++; argc > 0 && argv[0][0] == '-'; argc--, argv++) {
@@ -150,6 +163,8 @@ int main(int argc, char **argv)
 			show_stats = true;
 		} else if (is_option(opt, "-json")) {
 			json_output = true;
+		} else if (is_option(opt, "-force")) {
+			force = true;
 		} else if (is_option(opt, "-batch")) {
 			if (next_arg(&argc, &argv))
 				return 1;
@@ -168,11 +183,13 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (batch) {
+	if (force && !batch) {
+		ret = error("-force goes with -batch only");
+	} else if (batch) {
 		if (argc)
 			ret = error("-batch takes no command (\"%s\")", argv[0]);
 		else
-			ret = run_batch(batch);
+			ret = run_batch(batch, force);
 	} else if (!argc) {
 		usage(stderr);
 		ret = -1;

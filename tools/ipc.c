@@ -50,6 +50,36 @@ struct run_state {
 	bool reported;	/* an error has been printed */
 };
 
+/*
+ * Pipelined batches (ipc_pipeline(), "extnet -force -batch"): requests that
+ * only want an ack are copied into a window and sent together in one
+ * sendmsg; their acks are read afterwards, a recvmsg for many. Each queued
+ * request keeps what is needed to explain its error later: the batch line,
+ * the device name and the words behind its attributes (copied: the command
+ * line they point into is gone by then). The kernel queues one ack per
+ * request on the socket, so a window stays far below the socket's receive
+ * buffer.
+ */
+#define WINDOW_BYTES	16384
+#define WINDOW_MSGS	64
+
+struct pending {
+	uint32_t seq;
+	unsigned long line;
+	char *ifname;
+	unsigned int n_notes;
+	struct note notes[ARRAY_SIZE(notes)];
+};
+
+static bool pipelined;
+static const char *batch_name;
+static unsigned long batch_line;
+static char window[WINDOW_BYTES] __attribute__((aligned(8)));
+static size_t window_len;
+static struct pending pending[WINDOW_MSGS];
+static unsigned int n_pending;
+static unsigned int n_failed;
+
 static struct nlmsghdr *start_request(uint8_t cmd, uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(request);
@@ -385,6 +415,120 @@ static int connect_family(void)
 	return resolve_family();
 }
 
+static char *dup_or_die(const char *s)
+{
+	char *d = s ? strdup(s) : NULL;
+
+	if (s && !d) {
+		perror("extnet");
+		exit(1);
+	}
+	return d;
+}
+
+static void pending_free(struct pending *p)
+{
+	unsigned int i;
+
+	free(p->ifname);
+	for (i = 0; i < p->n_notes; i++) {
+		free((char *)p->notes[i].keyword);
+		free((char *)p->notes[i].word);
+	}
+}
+
+static void queue(const struct nlmsghdr *nlh)
+{
+	struct pending *p = &pending[n_pending++];
+	unsigned int i;
+
+	memcpy(window + window_len, nlh, nlh->nlmsg_len);
+	window_len += MNL_ALIGN(nlh->nlmsg_len);
+	p->seq = nlh->nlmsg_seq;
+	p->line = batch_line;
+	p->ifname = dup_or_die(request_ifname);
+	p->n_notes = n_notes;
+	for (i = 0; i < n_notes; i++)
+		p->notes[i] = (struct note){
+			.offset = notes[i].offset,
+			.keyword = dup_or_die(notes[i].keyword),
+			.word = dup_or_die(notes[i].word),
+		};
+}
+
+/* The ack of the request @p: report an error the way ipc_run() would. */
+static void pipelined_ack(const struct nlmsghdr *nlh, struct pending *p)
+{
+	struct run_state st = { 0 };
+
+	memcpy(notes, p->notes, p->n_notes * sizeof(notes[0]));
+	n_notes = p->n_notes;
+	request_ifname = p->ifname;
+	if (error_cb(nlh, &st) == MNL_CB_ERROR) {
+		if (!st.reported)
+			error("bad reply from the kernel: %s.", strerror(errno));
+		fprintf(stderr, "Command failed %s:%lu\n", batch_name, p->line);
+		n_failed++;
+	}
+	n_notes = 0;
+	request_ifname = NULL;
+}
+
+/* Send the window and collect one ack per request, in order. */
+static int flush_window(void)
+{
+	unsigned int acked = 0, i;
+	int ret = 0;
+
+	if (!n_pending)
+		return 0;
+	if (mnl_socket_sendto(nl, window, window_len) < 0)
+		ret = error("cannot send to the kernel: %s.", strerror(errno));
+	while (!ret && acked < n_pending) {
+		ssize_t len = mnl_socket_recvfrom(nl, reply, sizeof(reply));
+		const struct nlmsghdr *r = (const struct nlmsghdr *)reply;
+		int left = len;
+
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 0) {
+			ret = error("cannot receive from the kernel: %s.", strerror(errno));
+			break;
+		}
+		for (; mnl_nlmsg_ok(r, left); r = mnl_nlmsg_next(r, &left)) {
+			if (r->nlmsg_type != NLMSG_ERROR || r->nlmsg_pid != portid ||
+			    acked == n_pending || r->nlmsg_seq != pending[acked].seq) {
+				ret = error("unexpected reply from the kernel.");
+				break;
+			}
+			pipelined_ack(r, &pending[acked++]);
+		}
+	}
+	for (i = 0; i < n_pending; i++)
+		pending_free(&pending[i]);
+	n_pending = 0;
+	window_len = 0;
+	return ret;
+}
+
+void ipc_pipeline(const char *name)
+{
+	pipelined = true;
+	batch_name = name;
+}
+
+void ipc_set_line(unsigned long line)
+{
+	batch_line = line;
+}
+
+int ipc_pipeline_end(void)
+{
+	int ret = flush_window();
+
+	return ret || n_failed ? -1 : 0;
+}
+
 int ipc_run(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	struct run_state st = { .cb = cb, .data = data };
@@ -392,7 +536,23 @@ int ipc_run(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	if (connect_family())
 		return -1;
 	nlh->nlmsg_type = family_id;
-	return transact(nlh, &st);
+	if (!pipelined)
+		return transact(nlh, &st);
+
+	/* Anything with a reply to show runs after what was queued before it. */
+	if (cb || !(nlh->nlmsg_flags & NLM_F_ACK)) {
+		if (flush_window())
+			return -1;
+		return transact(nlh, &st);
+	}
+	if (window_len + MNL_ALIGN(nlh->nlmsg_len) > sizeof(window) ||
+	    n_pending == WINDOW_MSGS) {
+		if (flush_window())
+			return -1;
+	}
+	nlh->nlmsg_seq = ++seq;
+	queue(nlh);
+	return 0;
 }
 
 int ipc_show(struct nlmsghdr *nlh, mnl_cb_t cb)
@@ -513,6 +673,8 @@ static const size_t reply_lens[EXTNET_A_MAX + 1] = {
 	[EXTNET_A_STATS] = IPC_NESTED,
 	[EXTNET_A_MAP] = IPC_NESTED,
 	[EXTNET_A_NEIGH] = IPC_NESTED,
+	[EXTNET_A_LOCAL6] = sizeof(struct in6_addr),
+	[EXTNET_A_MSS_CLAMP] = sizeof(uint16_t),
 };
 
 int ipc_parse_reply(const struct nlmsghdr *nlh, const struct nlattr **tb)

@@ -39,6 +39,19 @@ void ipc_put_dev(struct nlmsghdr *nlh, const char *ifname);
 int ipc_run(struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
 /*
+ * Pipelined batch ("-force -batch FILE"): from ipc_pipeline() on, requests
+ * run with ipc_run() and no callback are only queued (ipc_run() returns 0)
+ * and sent many at a time; their errors are reported as the acks arrive,
+ * each followed by "Command failed FILE:LINE" (the line set last by
+ * ipc_set_line() when the request was made). Commands with output run in
+ * order after everything queued before them. ipc_pipeline_end() sends the
+ * rest and returns -1 if any request failed.
+ */
+void ipc_pipeline(const char *name);
+void ipc_set_line(unsigned long line);
+int ipc_pipeline_end(void);
+
+/*
  * Run a show command: its reply messages are printed by @cb as one list.
  */
 int ipc_show(struct nlmsghdr *nlh, mnl_cb_t cb);

@@ -14,6 +14,7 @@
 const char *const link_grammar[] = {
 	"extnet link set DEV [vni N] [local ADDR] [port N] [ttl N]",
 	"                    [probe-source ADDR] [ageing SECONDS]",
+	"                    [mss-clamp auto|MSS|off]",
 	"extnet link show [DEV]",
 	NULL,
 };
@@ -22,20 +23,55 @@ const char *const link_grammar[] = {
 static const struct link_param {
 	const char *keyword;
 	uint16_t type;
-	size_t size;		/* of the integer; 0 for an IPv4 address */
+	size_t size;		/* of the integer; 0 for an address */
 	uint32_t min, max;
+	uint16_t type6;		/* for an IPv6 address; 0: IPv4 only */
 } link_params[] = {
-	{ "vni", EXTNET_A_VNI, sizeof(uint32_t), 0, 0xffffff },
-	{ "local", EXTNET_A_LOCAL4, 0, 0, 0 },
-	{ "port", EXTNET_A_PORT, sizeof(uint16_t), 1, 65535 },
-	{ "ttl", EXTNET_A_TTL, sizeof(uint8_t), 1, 255 },
-	{ "probe-source", EXTNET_A_PROBE_SRC4, 0, 0, 0 },
-	{ "ageing", EXTNET_A_AGEING, sizeof(uint32_t), 10, 1000000 },
+	{ "vni", EXTNET_A_VNI, sizeof(uint32_t), 0, 0xffffff, 0 },
+	{ "local", EXTNET_A_LOCAL4, 0, 0, 0, EXTNET_A_LOCAL6 },
+	{ "port", EXTNET_A_PORT, sizeof(uint16_t), 1, 65535, 0 },
+	{ "ttl", EXTNET_A_TTL, sizeof(uint8_t), 1, 255, 0 },
+	{ "probe-source", EXTNET_A_PROBE_SRC4, 0, 0, 0, 0 },
+	{ "ageing", EXTNET_A_AGEING, sizeof(uint32_t), 10, 1000000, 0 },
+	/* auto and off, or a fixed MSS: the kernel's range (EXTNET_A_MSS_CLAMP) */
+	{ "mss-clamp", EXTNET_A_MSS_CLAMP, sizeof(uint16_t), 536, 65495, 0 },
 };
+
+/* "mss-clamp auto|MSS|off" to EXTNET_A_MSS_CLAMP's value. */
+static int get_mss_clamp(uint32_t *val, const struct link_param *p, const char *word)
+{
+	if (!strcmp(word, "auto")) {
+		*val = EXTNET_MSS_CLAMP_AUTO;
+		return 0;
+	}
+	if (!strcmp(word, "off")) {
+		*val = EXTNET_MSS_CLAMP_OFF;
+		return 0;
+	}
+	return get_uint(val, p->keyword, word, p->min, p->max);
+}
+
+static void print_mss_clamp(const struct nlattr *attr)
+{
+	uint16_t val;
+	char buf[8];
+
+	if (!attr)
+		return;
+	val = mnl_attr_get_u16(attr);
+	if (val == EXTNET_MSS_CLAMP_AUTO)
+		snprintf(buf, sizeof(buf), "auto");
+	else if (val == EXTNET_MSS_CLAMP_OFF)
+		snprintf(buf, sizeof(buf), "off");
+	else
+		snprintf(buf, sizeof(buf), "%u", val);
+	print_string("mss_clamp", " mss-clamp %s", buf);
+}
 
 static const struct print_field link_fields[] = {
 	{ EXTNET_A_VNI, PRINT_UINT, "vni", " vni %s", false },
 	{ EXTNET_A_LOCAL4, PRINT_ADDR, "local", " local %s", false },
+	{ EXTNET_A_LOCAL6, PRINT_ADDR, "local6", " local %s", false },
 	{ EXTNET_A_PORT, PRINT_UINT, "port", " port %s", false },
 	{ EXTNET_A_TTL, PRINT_UINT, "ttl", " ttl %s", false },
 	{ EXTNET_A_PROBE_SRC4, PRINT_ADDR, "probe_source", " probe-source %s", false },
@@ -136,6 +172,7 @@ static int print_link(const struct nlmsghdr *nlh, void *data)
 	print_obj_start();
 	print_string("ifname", "%s:", ipc_reply_ifname(tb));
 	print_fields(tb, link_fields, ARRAY_SIZE(link_fields));
+	print_mss_clamp(tb[EXTNET_A_MSS_CLAMP]);
 	if (stats)
 		print_stats(stats);
 	print_obj_end();
@@ -152,21 +189,30 @@ static const struct link_param *find_param(const char *word)
 	return NULL;
 }
 
+/* Returns the attribute type used, or -1. */
 static int put_param(struct nlmsghdr *nlh, const struct link_param *p, const char *word)
 {
+	struct ip_addr a;
 	struct in_addr addr;
 	uint32_t val;
 
+	if (!p->size && p->type6) {
+		if (get_addr(&a, p->keyword, word))
+			return -1;
+		ipc_put_addr(nlh, p->type, p->type6, &a, p->keyword, word);
+		return a.family == AF_INET ? p->type : p->type6;
+	}
 	if (!p->size) {
 		if (get_ipv4(&addr, p->keyword, word))
 			return -1;
 		ipc_put(nlh, p->type, sizeof(addr), &addr, p->keyword, word);
-		return 0;
+		return p->type;
 	}
-	if (get_uint(&val, p->keyword, word, p->min, p->max))
+	if (p->type == EXTNET_A_MSS_CLAMP ? get_mss_clamp(&val, p, word) :
+	    get_uint(&val, p->keyword, word, p->min, p->max))
 		return -1;
 	ipc_put_uint(nlh, p->type, p->size, val, p->keyword, word);
-	return 0;
+	return p->type;
 }
 
 static int link_set(int argc, char **argv)
@@ -185,16 +231,19 @@ static int link_set(int argc, char **argv)
 
 	for (argc--, argv++; argc > 0; argc--, argv++) {
 		const struct link_param *p = find_param(*argv);
+		int type;
 
 		if (!p)
 			return unknown_keyword(*argv);
 		if (next_arg(&argc, &argv))
 			return -1;
-		if (seen & 1u << p->type)
-			return duparg(p->keyword, *argv);
-		seen |= 1u << p->type;
-		if (put_param(nlh, p, *argv))
+		/* "local" may be given once per address family. */
+		type = put_param(nlh, p, *argv);
+		if (type < 0)
 			return -1;
+		if (seen & 1u << type)
+			return duparg(p->keyword, *argv);
+		seen |= 1u << type;
 	}
 	return ipc_run(nlh, NULL, NULL);
 }

@@ -113,10 +113,7 @@ static int parse_map(int argc, char **argv, struct map_args *a, bool target)
 	return 0;
 }
 
-/*
- * IPv6 addresses are sent as such: this version of the kernel refuses them
- * with a message of its own, and a later one will not need a new tool.
- */
+/* Either family of overlay address, either family of VTEP. */
 static void put_map(struct nlmsghdr *nlh, const struct map_args *a)
 {
 	struct nlattr *nest;

@@ -20,10 +20,12 @@ static const size_t neigh_lens[EXTNET_NEIGH_A_MAX + 1] = {
 	[EXTNET_NEIGH_A_LLADDR] = ETH_ALEN,
 	[EXTNET_NEIGH_A_STATE] = sizeof(uint8_t),
 	[EXTNET_NEIGH_A_AGE] = sizeof(uint32_t),
+	[EXTNET_NEIGH_A_ADDR6] = sizeof(struct in6_addr),
 };
 
-static const struct print_field neigh_addr_field = {
-	EXTNET_NEIGH_A_ADDR4, PRINT_ADDR, "addr", "%s", false
+static const struct print_field neigh_addr_fields[] = {
+	{ EXTNET_NEIGH_A_ADDR4, PRINT_ADDR, "addr", "%s", false },
+	{ EXTNET_NEIGH_A_ADDR6, PRINT_ADDR, "addr", "%s", false },
 };
 static const struct print_field neigh_lladdr_field = {
 	EXTNET_NEIGH_A_LLADDR, PRINT_MAC, "lladdr", " lladdr %s", false
@@ -60,8 +62,8 @@ static const struct entry_desc neigh_entry = {
 	.nest = EXTNET_A_NEIGH,
 	.lens = neigh_lens,
 	.max = EXTNET_NEIGH_A_MAX,
-	.addr = &neigh_addr_field,
-	.n_addr = 1,
+	.addr = neigh_addr_fields,
+	.n_addr = ARRAY_SIZE(neigh_addr_fields),
 	.print_rest = print_neigh_rest,
 };
 

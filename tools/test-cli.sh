@@ -109,8 +109,10 @@ check_err "ageing 9" 'Error: argument "9" is wrong: ageing must be 10..1000000' 
 check_err "ageing 1000001" 'argument "1000001" is wrong: ageing' link set ext0 ageing 1000001
 check_err "local not an address" 'Error: argument "192.0.2" is wrong: local' \
 	link set ext0 local 192.0.2
-check_err "local IPv6" 'Error: argument "2001:db8::1" is wrong: IPv6 is not supported yet' \
-	link set ext0 local 2001:db8::1
+check_err "local twice, both IPv6" 'Error: duplicate "local": "2001:db8::2" is the second value' \
+	link set ext0 local 2001:db8::1 local 2001:db8::2
+check_err "local twice, both IPv4" 'Error: duplicate "local": "192.0.2.2" is the second value' \
+	link set ext0 local 192.0.2.1 local 192.0.2.2
 check_err "probe-source IPv6" 'argument "fe80::1" is wrong: IPv6 is not supported yet for probe-source' \
 	link set ext0 probe-source fe80::1
 check_err "prefix p means port" 'argument "0" is wrong: port' link set ext0 p 0
@@ -206,6 +208,16 @@ if [ "$(grep -c 'Command failed' "$tmp/err")" = 1 ] && ! grep -qF '"-1"' "$tmp/e
 	report ok "-batch stops at the first failing line"
 else
 	report fail "-batch stops at the first failing line" "-batch $tmp/bad"
+fi
+
+check_err "-force without -batch" 'Error: -force goes with -batch only' -force link show
+# Usage errors need no kernel: with -force every line is still parsed.
+run -force -batch "$tmp/bad"
+if [ "$rc" = 1 ] && [ "$(grep -c 'Command failed' "$tmp/err")" = 2 ] &&
+   grep -qF "Command failed $tmp/bad:4" "$tmp/err"; then
+	report ok "-force -batch goes on after a failing line"
+else
+	report fail "-force -batch goes on after a failing line" "-force -batch $tmp/bad"
 fi
 
 printf '\n# x\nmap add 203.0.113.1 dev ext0 remote 192.0.2.2 lladdr zz\n' >"$tmp/stdin"

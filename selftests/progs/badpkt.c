@@ -118,6 +118,14 @@ static const struct kind {
 	{ "vx-flags-rsvd24", "VXLAN reserved 24 bits after the flags set" },
 	{ "vx-vni-rsvd", "VXLAN reserved low byte of the VNI word set" },
 	{ "vx-ecn-ce", "outer ECN CE over a Not-ECT inner packet" },
+	{ "ns", "valid Neighbour Solicitation 2001:db8:1::11 -> ::21 (a control)" },
+	{ "ns-hoplimit", "the NS with hop limit 64 (RFC 4861: 255)" },
+	{ "ns-csum", "the NS with a wrong ICMPv6 checksum" },
+	{ "ns-short", "the NS cut to 16 bytes of ICMPv6 (< 24)" },
+	{ "ns-code", "the NS with ICMPv6 code 1" },
+	{ "ns-target-mcast", "the NS with target ff02::1" },
+	{ "ns-opt-len0", "the NS with an option of length 0" },
+	{ "ns-dad-sllao", "NS from :: with a source link-layer option" },
 };
 
 static void usage(void)
@@ -273,6 +281,53 @@ static size_t put_arp(uint8_t *p, uint16_t hrd, uint8_t hln, uint8_t pln,
 	return q - p;
 }
 
+/*
+ * A Neighbour Solicitation (RFC 4861 §4.3) from 2001:db8:1::11 for
+ * 2001:db8:1::21, to its solicited-node group, with a source link-layer
+ * option, spoiled as @kind says. Returns the frame length, 0 if @kind is
+ * not an NS kind.
+ */
+static size_t put_ns(uint8_t *p, const char *kind, const uint8_t *src)
+{
+	static const uint8_t s6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 0x11 };
+	static const uint8_t t6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 0x21 };
+	static const uint8_t d6[16] = { 0xff, 0x02, [11] = 1, 0xff, 0, 0, 0x21 };
+	static const uint8_t mc6[16] = { 0xff, 0x02, [15] = 1 };
+	static const uint8_t dmac[ETH_ALEN] = { 0x33, 0x33, 0xff, 0, 0, 0x21 };
+	uint8_t ph[40 + 32], *ip, *icmp;
+	size_t len = 32;	/* NS 24 + source link-layer option 8 */
+
+	if (strcmp(kind, "ns") && strncmp(kind, "ns-", 3))
+		return 0;
+	ip = p + put_eth(p, dmac, src, ETH_P_IPV6);
+	icmp = ip + 40;
+	memset(ip, 0, 40 + len);
+	ip[0] = 0x60;
+	ip[6] = 58;
+	ip[7] = strcmp(kind, "ns-hoplimit") ? 255 : 64;
+	memcpy(ip + 8, s6, 16);
+	memcpy(ip + 24, d6, 16);
+	icmp[0] = 135;
+	icmp[1] = strcmp(kind, "ns-code") ? 0 : 1;
+	memcpy(icmp + 8, strcmp(kind, "ns-target-mcast") ? t6 : mc6, 16);
+	icmp[24] = 1;
+	icmp[25] = strcmp(kind, "ns-opt-len0") ? 1 : 0;
+	memcpy(icmp + 26, src, ETH_ALEN);
+	if (!strcmp(kind, "ns-dad-sllao"))
+		memset(ip + 8, 0, 16);
+	if (!strcmp(kind, "ns-short"))
+		len = 16;
+	put16(ip + 4, len);
+	/* Checksum over the pseudo-header (RFC 8200 §8.1). */
+	memcpy(ph, ip + 8, 32);
+	memset(ph + 32, 0, 8);
+	put16(ph + 34, len);
+	ph[39] = 58;
+	memcpy(ph + 40, icmp, len);
+	put16(icmp + 2, csum(ph, 40 + len) ^ (strcmp(kind, "ns-csum") ? 0 : 0x5555));
+	return ETH_HLEN + 40 + len;
+}
+
 static uint16_t ip_id;
 
 /* The frame of @kind, packet number @n; returns the number of frames. */
@@ -329,6 +384,15 @@ static int build(const char *kind, unsigned int n, struct frame *f)
 		if (!strcmp(kind, "arp-short"))
 			len = ETH_HLEN + 20;
 		f[0].len = len;
+		return 1;
+	}
+
+	f[0].len = put_ns(p, kind, src);
+	if (f[0].len) {
+		if (f[0].len < 60) {
+			memset(p + f[0].len, 0, 60 - f[0].len);
+			f[0].len = 60;
+		}
 		return 1;
 	}
 

@@ -353,6 +353,21 @@ static void link_cases(void)
 
 	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
 	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u16(nlh, EXTNET_A_MSS_CLAMP, 535);
+	expect("MSS clamp below 536", nlh, EINVAL, "MSS clamp");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u16(nlh, EXTNET_A_MSS_CLAMP, 65496);
+	expect("MSS clamp above 65495", nlh, EINVAL, "MSS clamp");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u8(nlh, EXTNET_A_MSS_CLAMP, 1);
+	expect("MSS clamp of 1 byte", nlh, EINVAL, NULL);
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
 	mnl_attr_put_u32(nlh, EXTNET_A_AGEING, 5);
 	expect("ageing below 10 s", nlh, ERANGE, "range");
 
@@ -379,6 +394,117 @@ static void link_cases(void)
 	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
 	mnl_attr_put(nlh, EXTNET_A_IFNAME, 3, "ext");
 	expect("interface name without NUL", nlh, EINVAL, NULL);
+}
+
+/* A map add with IPv6 attributes: @addr6/@remote6 in text, NULL: absent;
+ * @addr4/@remote4 as in map_req().
+ */
+static struct nlmsghdr *map_req6(char *buf, const char *addr4,
+				 const char *addr6, const char *remote4,
+				 const char *remote6)
+{
+	struct nlmsghdr *nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	struct nlattr *nest;
+	struct in6_addr in6;
+
+	dev_attr(nlh, ext_dev);
+	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+	if (addr4)
+		put_in(nlh, EXTNET_MAP_A_ADDR4, addr4);
+	if (addr6) {
+		inet_pton(AF_INET6, addr6, &in6);
+		mnl_attr_put(nlh, EXTNET_MAP_A_ADDR6, sizeof(in6), &in6);
+	}
+	if (remote4)
+		put_in(nlh, EXTNET_MAP_A_REMOTE4, remote4);
+	if (remote6) {
+		inet_pton(AF_INET6, remote6, &in6);
+		mnl_attr_put(nlh, EXTNET_MAP_A_REMOTE6, sizeof(in6), &in6);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* IPv6 overlay addresses and VTEPs: what cannot name one host is refused. */
+static void map6_cases(char *buf)
+{
+	static const struct {
+		const char *name, *addr6, *remote6;
+	} bad[] = {
+		{ "map add of :: (unspecified)", "::", NULL },
+		{ "map add of ::1 (loopback)", "::1", NULL },
+		{ "map add of ff02::1 (multicast)", "ff02::1", NULL },
+		{ "map add of fe80::1 (link-local)", "fe80::1", NULL },
+		{ "map add of ::ffff:203.0.113.5 (IPv4-mapped)",
+		  "::ffff:203.0.113.5", NULL },
+		{ "map add with a multicast IPv6 VTEP", "2001:db8:1::5",
+		  "ff05::1" },
+		{ "map add with a link-local IPv6 VTEP", "2001:db8:1::5",
+		  "fe80::2" },
+		{ "map add with :: as IPv6 VTEP", "2001:db8:1::5", "::" },
+	};
+	struct nlmsghdr *nlh;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		nlh = map_req6(buf, NULL, bad[i].addr6,
+			       bad[i].remote6 ? NULL : "192.0.2.2",
+			       bad[i].remote6);
+		expect(bad[i].name, nlh, EINVAL, "unicast");
+	}
+
+	nlh = map_req6(buf, "203.0.113.50", "2001:db8:1::50", "192.0.2.2",
+		       NULL);
+	expect("map add with both an IPv4 and an IPv6 address", nlh, EINVAL,
+	       "not both");
+	nlh = map_req6(buf, NULL, "2001:db8:1::50", "192.0.2.2",
+		       "2001:db8:ff::2");
+	expect("map add with both an IPv4 and an IPv6 VTEP", nlh, EINVAL,
+	       "not both");
+	nlh = map_req6(buf, NULL, "2001:db8:1::50", NULL, NULL);
+	expect("map add of an IPv6 address without a VTEP", nlh, EINVAL,
+	       "Missing remote");
+
+	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	dev_attr(nlh, ext_dev);
+	{
+		struct nlattr *nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+		unsigned char b[17] = { 0x20, 0x01, 0x0d, 0xb8 };
+
+		mnl_attr_put(nlh, EXTNET_MAP_A_ADDR6, sizeof(b), b);
+		put_in(nlh, EXTNET_MAP_A_REMOTE4, "192.0.2.2");
+		mnl_attr_nest_end(nlh, nest);
+	}
+	expect("IPv6 address of 17 bytes", nlh, ERANGE, NULL);
+
+	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	dev_attr(nlh, ext_dev);
+	{
+		struct nlattr *nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+		unsigned char b[4] = { 192, 0, 2, 2 };
+		struct in6_addr a6;
+
+		inet_pton(AF_INET6, "2001:db8:1::50", &a6);
+		mnl_attr_put(nlh, EXTNET_MAP_A_ADDR6, sizeof(a6), &a6);
+		mnl_attr_put(nlh, EXTNET_MAP_A_REMOTE6, sizeof(b), b);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	expect("IPv6 VTEP of 4 bytes", nlh, ERANGE, NULL);
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	{
+		struct in6_addr a6;
+
+		inet_pton(AF_INET6, "ff02::1", &a6);
+		mnl_attr_put(nlh, EXTNET_A_LOCAL6, sizeof(a6), &a6);
+	}
+	expect("multicast local IPv6 address", nlh, EINVAL, "unicast");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u32(nlh, EXTNET_A_LOCAL6, 1);
+	expect("local IPv6 address of 4 bytes", nlh, ERANGE, NULL);
 }
 
 static void map_cases(void)
@@ -419,23 +545,7 @@ static void map_cases(void)
 		      "203.0.113.50", "239.1.1.1");
 	expect("map add with a multicast VTEP", nlh, EINVAL, "unicast");
 
-	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
-	dev_attr(nlh, ext_dev);
-	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
-	mnl_attr_put(nlh, EXTNET_MAP_A_ADDR6, sizeof(in6), in6);
-	put_in(nlh, EXTNET_MAP_A_REMOTE4, "192.0.2.2");
-	mnl_attr_nest_end(nlh, nest);
-	expect("map add of an IPv6 address (bad family)", nlh, EAFNOSUPPORT,
-	       "IPv6");
-
-	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
-	dev_attr(nlh, ext_dev);
-	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
-	put_in(nlh, EXTNET_MAP_A_ADDR4, "203.0.113.50");
-	mnl_attr_put(nlh, EXTNET_MAP_A_REMOTE6, sizeof(in6), in6);
-	mnl_attr_nest_end(nlh, nest);
-	expect("map add with an IPv6 VTEP (bad family)", nlh, EAFNOSUPPORT,
-	       "IPv6");
+	map6_cases(buf);
 
 	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
 	dev_attr(nlh, ext_dev);

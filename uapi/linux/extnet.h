@@ -5,8 +5,10 @@
  *
  * An extnet device sits on the local segment (usually as a bridge port) and
  * holds mapping entries: remote overlay address -> underlay address of the
- * remote gateway (VTEP). It answers ARP for mapped addresses (proxy ARP) and
- * carries unicast IP for them as VXLAN (RFC 7348) to the entry's VTEP.
+ * remote gateway (VTEP). It answers ARP and IPv6 Neighbour Solicitations for
+ * mapped addresses (proxy ARP, proxy ND) and carries unicast IPv4 and IPv6
+ * for them as VXLAN (RFC 7348) to the entry's VTEP, over UDP/IPv4 or
+ * UDP/IPv6. Overlay addresses and VTEPs may each be IPv4 or IPv6.
  *
  * Devices are created with rtnetlink (`ip link add ext0 type extnet`) and
  * configured with the generic netlink family EXTNET_GENL_NAME described here.
@@ -36,8 +38,9 @@
  *                  absent until set: an unset device sends and receives
  *                  nothing)
  *    EXTNET_A_LOCAL4: NLA_BE32, local VTEP IPv4 address (if set)
+ *    EXTNET_A_LOCAL6: 16 bytes, local VTEP IPv6 address (if set)
  *    EXTNET_A_PORT: NLA_U16, UDP destination port of the tunnel
- *    EXTNET_A_TTL: NLA_U8, TTL of the outer IPv4 header
+ *    EXTNET_A_TTL: NLA_U8, TTL (hop limit) of the outer IPv4 (IPv6) header
  *    EXTNET_A_PROBE_SRC4: NLA_BE32, sender address of neighbour probes
  *    EXTNET_A_AGEING: NLA_U32, neighbour ageing time in seconds
  *    EXTNET_A_ENTRIES: NLA_U32, number of mapping entries
@@ -48,15 +51,16 @@
  * EXTNET_CMD_LINK_SET: change device parameters. Request:
  *
  *    EXTNET_A_IFINDEX or EXTNET_A_IFNAME
- *    EXTNET_A_VNI, EXTNET_A_LOCAL4, EXTNET_A_PORT, EXTNET_A_TTL,
- *    EXTNET_A_PROBE_SRC4, EXTNET_A_AGEING: optional, as above
+ *    EXTNET_A_VNI, EXTNET_A_LOCAL4, EXTNET_A_LOCAL6, EXTNET_A_PORT,
+ *    EXTNET_A_TTL, EXTNET_A_PROBE_SRC4, EXTNET_A_AGEING: optional, as above
  *
- *    Attributes not given keep their value. EXTNET_A_LOCAL4 0.0.0.0 unsets
- *    the local address (the route to each VTEP then picks the source). A
- *    device that is up is re-bound to its UDP socket atomically; on failure
- *    nothing changes. Errors:
+ *    Attributes not given keep their value. EXTNET_A_LOCAL4 0.0.0.0 or
+ *    EXTNET_A_LOCAL6 :: unsets the local address of that family (the route
+ *    to each VTEP then picks the source). A device that is up is re-bound
+ *    to its UDP sockets atomically; on failure nothing changes. Errors:
  *    -EADDRINUSE if another device of the namespace already uses the VNI on
- *    the same port.
+ *    the same port; -EINVAL if EXTNET_A_LOCAL6 is multicast, loopback,
+ *    link-local or IPv4-mapped; -ERANGE if it is not 16 bytes.
  *
  * EXTNET_CMD_MAP_ADD: add a mapping entry; -EEXIST if the address is mapped.
  * EXTNET_CMD_MAP_REPLACE: add it, or replace the entry of the address (its
@@ -65,17 +69,24 @@
  *
  *    EXTNET_A_IFINDEX or EXTNET_A_IFNAME
  *    EXTNET_A_MAP: NLA_NESTED
- *        EXTNET_MAP_A_ADDR4: NLA_BE32, overlay address (required)
- *        EXTNET_MAP_A_REMOTE4: NLA_BE32, remote VTEP (required)
+ *        EXTNET_MAP_A_ADDR4: NLA_BE32, or
+ *        EXTNET_MAP_A_ADDR6: 16 bytes, overlay address (one required)
+ *        EXTNET_MAP_A_REMOTE4: NLA_BE32, or
+ *        EXTNET_MAP_A_REMOTE6: 16 bytes, remote VTEP (one required)
  *        EXTNET_MAP_A_LLADDR: 6 bytes, MAC given in proxy ARP replies and
- *                             as inner destination MAC (optional)
+ *                             Neighbour Advertisements and as inner
+ *                             destination MAC (optional)
  *
- *    Errors: -EEXIST, -ENOSPC (table full), -EAFNOSUPPORT (IPv6 overlay or
- *    underlay address: not supported by this version), -EINVAL (address is
- *    0.0.0.0, multicast, broadcast or loopback).
+ *    Either family of overlay address may use either family of VTEP.
+ *    Errors: -EEXIST, -ENOSPC (table full), -EINVAL (overlay address is
+ *    0.0.0.0, multicast, broadcast or loopback; or ::, loopback, multicast,
+ *    link-local fe80::/10 or IPv4-mapped; the same for the VTEP; an IPv4 and
+ *    an IPv6 attribute for the same address; a missing one), -ERANGE (an
+ *    IPv6 attribute that is not 16 bytes).
  *
  * EXTNET_CMD_MAP_DEL: remove a mapping entry. Request: device, EXTNET_A_MAP
- * with EXTNET_MAP_A_ADDR4. -ENOENT if the address is not mapped.
+ * with EXTNET_MAP_A_ADDR4 or EXTNET_MAP_A_ADDR6. -ENOENT if the address is
+ * not mapped.
  *
  * EXTNET_CMD_MAP_GET (dumpit only): the mapping entries of one device.
  * Request: device (required; to list every device's entries, dump
@@ -83,8 +94,8 @@
  *
  *    EXTNET_A_IFINDEX: NLA_U32
  *    EXTNET_A_MAP: NLA_NESTED
- *        EXTNET_MAP_A_ADDR4: NLA_BE32
- *        EXTNET_MAP_A_REMOTE4: NLA_BE32
+ *        EXTNET_MAP_A_ADDR4: NLA_BE32, or EXTNET_MAP_A_ADDR6: 16 bytes
+ *        EXTNET_MAP_A_REMOTE4: NLA_BE32, or EXTNET_MAP_A_REMOTE6: 16 bytes
  *        EXTNET_MAP_A_LLADDR: 6 bytes (if set)
  *        EXTNET_MAP_A_TX_PACKETS, EXTNET_MAP_A_TX_BYTES: NLA_U64, frames
  *            (and their bytes, inner Ethernet frame) sent to the address
@@ -107,9 +118,9 @@
  *
  *    EXTNET_A_IFINDEX or EXTNET_A_IFNAME
  *    EXTNET_A_MAP: NLA_NESTED
- *        EXTNET_MAP_A_ADDR4: NLA_BE32, overlay address (required)
- *        EXTNET_MAP_A_REMOTE4: NLA_BE32, its VTEP from now on; absent: the
- *                              address lives on the local segment now
+ *        EXTNET_MAP_A_ADDR4 or _ADDR6: overlay address (required)
+ *        EXTNET_MAP_A_REMOTE4 or _REMOTE6: its VTEP from now on; absent:
+ *                              the address lives on the local segment now
  *        EXTNET_MAP_A_LLADDR: 6 bytes, as for EXTNET_CMD_MAP_ADD (only
  *                             with a VTEP)
  *        EXTNET_MAP_A_ANNOUNCE: NLA_U8, 0..10, announcements to send
@@ -123,7 +134,9 @@
  *    the address, target hardware address zero, broadcast, sender hardware
  *    address the entry's lladdr or the device's MAC) into the segment, the
  *    first at once and the others 1 s apart, so that hosts update their ARP
- *    caches (RFC 826). They stop when the address is moved again, its entry
+ *    caches (RFC 826); for an IPv6 address unsolicited Neighbour
+ *    Advertisements to all nodes with the Override flag (RFC 4861 §7.2.6).
+ *    They stop when the address is moved again, its entry
  *    is deleted or flushed, or the device goes down or away. Without a VTEP
  *    the entry is removed and the device probes for the host; an address
  *    that is not mapped is no error (the request states where the address
@@ -136,12 +149,14 @@
  *
  *    EXTNET_A_EVENT: NLA_U8, enum extnet_event
  *    EXTNET_A_IFINDEX: NLA_U32, EXTNET_A_IFNAME: NLA_NUL_STRING
- *    EXTNET_A_MAP (MAP_ADDED, _REMOVED, _MOVED): ADDR4, and REMOTE4 and
- *        LLADDR if the address lives at a VTEP (REMOVED: ADDR4 only)
- *    EXTNET_A_NEIGH (NEIGH_LEARNED, _EXPIRED, PROBE_FAILED): ADDR4, and
- *        LLADDR unless the probe failed
- *    EXTNET_A_CONFLICT (CONFLICT): SIDE, ADDR4, LLADDR (the frame's source
- *        MAC) and, from the tunnel, REMOTE4 (the VTEP it came from)
+ *    EXTNET_A_MAP (MAP_ADDED, _REMOVED, _MOVED): ADDR4 or ADDR6, and
+ *        REMOTE4 or REMOTE6 and LLADDR if the address lives at a VTEP
+ *        (REMOVED: the address only)
+ *    EXTNET_A_NEIGH (NEIGH_LEARNED, _EXPIRED, PROBE_FAILED): ADDR4 or
+ *        ADDR6, and LLADDR unless the probe failed
+ *    EXTNET_A_CONFLICT (CONFLICT): SIDE, ADDR4 or ADDR6, LLADDR (the
+ *        frame's source MAC) and, from the tunnel, REMOTE4 or REMOTE6 (the
+ *        VTEP it came from)
  *
  *    MAP_FLUSHED carries no EXTNET_A_MAP. Conflict events are limited to 5
  *    a second per device; the others count in
@@ -153,7 +168,7 @@
  *
  *    EXTNET_A_IFINDEX: NLA_U32
  *    EXTNET_A_NEIGH: NLA_NESTED
- *        EXTNET_NEIGH_A_ADDR4: NLA_BE32
+ *        EXTNET_NEIGH_A_ADDR4: NLA_BE32, or EXTNET_NEIGH_A_ADDR6: 16 bytes
  *        EXTNET_NEIGH_A_LLADDR: 6 bytes (absent while incomplete)
  *        EXTNET_NEIGH_A_STATE: NLA_U8, enum extnet_neigh_state
  *        EXTNET_NEIGH_A_AGE: NLA_U32, milliseconds since last confirmed
@@ -226,7 +241,7 @@ enum extnet_cmd {
  * @EXTNET_A_VNI: u32, VXLAN network identifier, 0..0xffffff (RFC 7348 §5)
  * @EXTNET_A_LOCAL4: be32, local VTEP IPv4 address: the outer source address
  * @EXTNET_A_PORT: u16, UDP destination port (and listening port), 1..65535
- * @EXTNET_A_TTL: u8, outer IPv4 TTL, 1..255
+ * @EXTNET_A_TTL: u8, outer IPv4 TTL and IPv6 hop limit, 1..255
  * @EXTNET_A_PROBE_SRC4: be32, sender protocol address of ARP probes sent to
  *	resolve a local host; 0.0.0.0 (default) makes them RFC 5227 probes
  * @EXTNET_A_AGEING: u32, seconds after which an unconfirmed learned
@@ -237,11 +252,11 @@ enum extnet_cmd {
  * @EXTNET_A_MAP: nested, enum extnet_map_attr
  * @EXTNET_A_NEIGH: nested, enum extnet_neigh_attr (read only)
  * @EXTNET_A_PAD: padding for 64-bit attributes
- * @EXTNET_A_LOCAL6: 16 bytes, local VTEP IPv6 address (RFC 7348 §5 over
- *	IPv6); :: unsets it
+ * @EXTNET_A_LOCAL6: 16 bytes, local VTEP IPv6 address: the outer source
+ *	toward IPv6 VTEPs (RFC 7348 §5 over IPv6); :: unsets it
  * @EXTNET_A_MSS_CLAMP: u16, TCP MSS clamping of SYNs crossing the tunnel:
  *	EXTNET_MSS_CLAMP_OFF, EXTNET_MSS_CLAMP_AUTO (path MTU of the entry's
- *	VTEP less the headers) or a fixed MSS in bytes
+ *	VTEP less the headers) or a fixed MSS in bytes, 536..65495
  * @EXTNET_A_ROUTES: u8, 1 if every mapping entry is also a host route
  *	(/32 or /128) via the device, protocol EXTNET_RTPROT
  * @EXTNET_A_ROUTE_TABLE: u32, routing table of those host routes
@@ -286,15 +301,18 @@ enum extnet_attr {
  * @EXTNET_MAP_A_ADDR4: be32, overlay IPv4 address living at the remote site
  * @EXTNET_MAP_A_REMOTE4: be32, IPv4 underlay address of the remote VTEP
  * @EXTNET_MAP_A_LLADDR: 6 bytes, MAC address given for ADDR in proxy ARP
- *	replies and written as inner destination MAC on transmit
+ *	replies and Neighbour Advertisements (target link-layer option) and
+ *	written as inner destination MAC on transmit
  * @EXTNET_MAP_A_TX_PACKETS: u64, frames tunnelled to ADDR (read only)
  * @EXTNET_MAP_A_TX_BYTES: u64, bytes of those inner frames (read only)
  * @EXTNET_MAP_A_RX_PACKETS: u64, frames from ADDR delivered (read only)
  * @EXTNET_MAP_A_RX_BYTES: u64, bytes of those inner frames (read only)
  * @EXTNET_MAP_A_PAD: padding for 64-bit attributes
  * @EXTNET_MAP_A_ADDR6: 16 bytes, IPv6 overlay address living at the remote
- *	site
- * @EXTNET_MAP_A_REMOTE6: 16 bytes, IPv6 underlay address of the remote VTEP
+ *	site; a global or unique-local unicast address (not ::, loopback,
+ *	multicast, link-local or IPv4-mapped)
+ * @EXTNET_MAP_A_REMOTE6: 16 bytes, IPv6 underlay address of the remote VTEP,
+ *	reached with VXLAN over UDP/IPv6 (with UDP checksums)
  * @EXTNET_MAP_A_ANNOUNCE: u8, gratuitous ARP / unsolicited NA to send when
  *	EXTNET_CMD_MAP_MOVE makes the address remote, 0..10 (default
  *	EXTNET_DEFAULT_ANNOUNCE)
@@ -324,7 +342,8 @@ enum extnet_map_attr {
 /**
  * enum extnet_neigh_state - state of a learned local neighbour
  * @EXTNET_NEIGH_INCOMPLETE: probed, no answer yet; packets are held
- * @EXTNET_NEIGH_REACHABLE: MAC known from a frame sent by the host
+ * @EXTNET_NEIGH_REACHABLE: MAC known from a frame sent by the host (for IPv6
+ *	also from the link-layer options of its NS and NA)
  */
 enum extnet_neigh_state {
 	EXTNET_NEIGH_INCOMPLETE = 1,
@@ -358,16 +377,19 @@ enum extnet_neigh_attr {
  * @EXTNET_STATS_A_UNSPEC: unused
  * @EXTNET_STATS_A_PAD: padding for 64-bit attributes
  * @EXTNET_STATS_A_ARP_REPLIES: proxy ARP replies sent into the segment
- * @EXTNET_STATS_A_PROBES: ARP probes sent to resolve local hosts
+ * @EXTNET_STATS_A_PROBES: ARP probes sent to resolve local IPv4 hosts
  * @EXTNET_STATS_A_NEIGH_LEARNED: local neighbours learned or changed
  * @EXTNET_STATS_A_TX_DROP_MULTICAST: broadcast or multicast frame (other
  *	than an ARP request for a mapped address) from the segment
  * @EXTNET_STATS_A_TX_DROP_ARP_UNMAPPED: ARP request for an unmapped address
  * @EXTNET_STATS_A_TX_DROP_ARP_OTHER: ARP that is neither a request for a
  *	mapped address nor a reply to a probe
- * @EXTNET_STATS_A_TX_DROP_UNMAPPED: unicast IPv4 to an unmapped address
+ * @EXTNET_STATS_A_TX_DROP_UNMAPPED: unicast IPv4 or IPv6 to an unmapped
+ *	address (IPv6 link-local destinations included: never mapped)
  * @EXTNET_STATS_A_TX_DROP_PROTO: EtherType that is not carried
- * @EXTNET_STATS_A_TX_DROP_MALFORMED: truncated or invalid ARP/IPv4 header
+ * @EXTNET_STATS_A_TX_DROP_MALFORMED: truncated or invalid ARP/IPv4/IPv6
+ *	header, or a Neighbour Solicitation or Advertisement failing the
+ *	checks of RFC 4861 §7.1
  * @EXTNET_STATS_A_TX_DROP_CONFLICT: source address is mapped as remote:
  *	a duplicate address or a loop
  * @EXTNET_STATS_A_TX_DROP_NO_ROUTE: no underlay route to the VTEP, or the
@@ -377,7 +399,8 @@ enum extnet_neigh_attr {
  * @EXTNET_STATS_A_RX_DROP_UNKNOWN_VNI: VXLAN on this device's port for a
  *	VNI no device of the namespace serves (counted by every device bound
  *	to that port)
- * @EXTNET_STATS_A_RX_DROP_PROTO: inner EtherType that is not carried
+ * @EXTNET_STATS_A_RX_DROP_PROTO: inner EtherType that is not carried, or
+ *	inner IPv6 Neighbour Discovery or MLD
  * @EXTNET_STATS_A_RX_DROP_SPOOFED: inner source not mapped to the VTEP the
  *	packet came from
  * @EXTNET_STATS_A_RX_DROP_LOOP: inner destination is itself mapped remote
@@ -387,17 +410,19 @@ enum extnet_neigh_attr {
  *	local host did not answer the probes
  * @EXTNET_STATS_A_RX_DROP_NEIGH_FULL: no room to learn or probe a neighbour
  * @EXTNET_STATS_A_RX_DROP_MULTICAST: inner destination is not a unicast host
- *	address (broadcast, multicast, 0.0.0.0, loopback)
+ *	address (broadcast, multicast, 0.0.0.0, loopback; for IPv6 also ::,
+ *	link-local and IPv4-mapped)
  * @EXTNET_STATS_A_RX_DROP_OVERSIZE: inner IP packet larger than the device's
  *	MTU (the local segment could not carry it)
  * @EXTNET_STATS_A_NA_REPLIES: proxy Neighbour Advertisements sent into the
  *	segment (RFC 4861 §7.2.4)
  * @EXTNET_STATS_A_ND_PROBES: Neighbour Solicitations sent to resolve local
- *	hosts
+ *	IPv6 hosts (from ::, as Duplicate Address Detection, RFC 4862 §5.4.2)
  * @EXTNET_STATS_A_TX_DROP_ND_UNMAPPED: Neighbour Solicitation for an
  *	unmapped address
- * @EXTNET_STATS_A_TX_DROP_ND_OTHER: other ICMPv6 neighbour discovery or
- *	multicast listener message (never tunnelled)
+ * @EXTNET_STATS_A_TX_DROP_ND_OTHER: Router Solicitation or Advertisement,
+ *	Redirect, or multicast listener message (never tunnelled); Neighbour
+ *	Advertisements are snooped and consumed without being counted
  * @EXTNET_STATS_A_TX_TOO_BIG: inner packets answered with ICMP
  *	"fragmentation needed" (RFC 1191) or ICMPv6 Packet Too Big (RFC 8201)
  * @EXTNET_STATS_A_TX_MSS_CLAMPED: TCP SYNs whose MSS option was lowered

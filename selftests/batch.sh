@@ -1,0 +1,102 @@
+#!/bin/bash
+# Loading and emptying large tables: "extnet -batch" (stops at the first
+# failure), "extnet -force -batch" (pipelined: every line runs, each failure
+# reported with its line), and map flush (swaps in an empty hash table and
+# frees the old one after a grace period) while traffic looks entries up.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=topo.sh
+. "$(dirname "$0")/topo.sh"
+
+ktap_plan 14
+
+N=3000
+B=$_LIB_TMP/batch
+
+# gen FIRST COUNT: "map add" lines for 10.x.y.z, one per entry.
+gen() {
+	local i
+	for ((i = $1; i < $1 + $2; i++)); do
+		echo "map add 10.$((i >> 16 & 255)).$((i >> 8 & 255)).$((i & 255)) dev ext0 remote $UL_B"
+	done
+}
+entries() {
+	ip netns exec "$1" extnet link show ext0 |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "entries") print $(i + 1) }'
+}
+
+two_sites
+
+# Without -force: the first failure stops the batch.
+{
+	gen 1 10
+	echo "map add 10.0.0.5 dev ext0 remote $UL_B"
+	gen 11 10
+} >"$B.stop"
+rc=0
+out=$(ip netns exec gA extnet -batch "$B.stop" 2>&1) || rc=$?
+diag "$out"
+check "-batch stops at the first failure (exit 1, line 11 named)" \
+	bash -c "[[ $rc -eq 1 ]] && grep -q 'Command failed $B.stop:11\$' <<<'$out'"
+# gA's one entry of the scenario, plus the ten before the failure.
+check "-batch: the lines before the failure applied, none after" \
+	test "$(entries gA)" -eq 11
+in_ns gA extnet map flush dev ext0
+
+# -force: every line runs; each failure is reported with its line (a usage
+# error at once, a refusal of the kernel when its ack arrives), and show
+# commands see what the lines before them did.
+{
+	gen 1 1000
+	echo "map add 10.0.0.5 dev ext0 remote $UL_B"		# 1001: duplicate
+	echo "map add 10.0.300.1 dev ext0 remote $UL_B"		# 1002: bad address
+	echo "link show ext0"					# 1003
+	echo "map add 10.0.0.7 dev nosuch0 remote $UL_B"	# 1004: no device
+	gen 1001 $((N - 1000))
+	echo "map del 10.0.0.9 dev ext0"			# deleted again
+	echo "map replace 10.0.0.10 dev ext0 remote 192.0.2.77"
+} >"$B.force"
+rc=0
+out=$(ip netns exec gA extnet -force -batch "$B.force" 2>&1) || rc=$?
+diag "$(grep -v '^ext0' <<<"$out")"
+check "-force -batch exits 1 after failures" test "$rc" -eq 1
+check "-force: the duplicate is reported with its line and message" bash -c \
+	"grep -q 'Error: Address is already mapped' <<<'$out' &&
+	 grep -q 'Command failed $B.force:1001\$' <<<'$out'"
+check "-force: the bad word is named with its line" bash -c \
+	"grep -q '10.0.300.1' <<<'$out' && grep -q 'Command failed $B.force:1002\$' <<<'$out'"
+check "-force: the unknown device is named with its line" bash -c \
+	"grep -q 'nosuch0' <<<'$out' && grep -q 'Command failed $B.force:1004\$' <<<'$out'"
+check "-force: exactly those three lines failed" bash -c \
+	"grep -o 'force:[0-9]*' <<<'$out' | sort | tr '\n' ' ' | grep -qx 'force:1001 force:1002 force:1004 '"
+check "-force: a show line sees the 1000 lines before it" \
+	bash -c "grep -q '^ext0.* entries 1000\( \|\$\)' <<<'$out'"
+check "-force: every good line applied ($N - 1 entries)" \
+	test "$(entries gA)" -eq $((N - 1))
+check "-force: map del and replace after the adds applied in order" bash -c \
+	"[[ \$(ip netns exec gA extnet map show dev ext0 | grep -c '^10.0.0.9 ') -eq 0 ]] &&
+	 ip netns exec gA extnet map show dev ext0 | grep -q '^10.0.0.10 .*192.0.2.77'"
+
+# Flush while traffic looks entries up, over and over: the table is
+# swapped for an empty one each time, the old one freed after a grace
+# period (the harness fails the run on any KASAN or RCU report).
+timeout 20 ip netns exec hA1 ping -q -i 0.002 -w 15 203.0.113.21 >/dev/null 2>&1 &
+pinger=$!
+flushes=0
+for ((r = 0; r < 20; r++)); do
+	ip netns exec gA extnet map flush dev ext0 || break
+	ip netns exec gA extnet -force -batch - <<-EOF || break
+	map add 203.0.113.21 dev ext0 remote $UL_B
+	$(gen $((r * 500)) 500)
+	EOF
+	flushes=$((flushes + 1))
+done
+check "20 flush + reload rounds under traffic" test "$flushes" -eq 20
+check "table after the last round: 501 entries" test "$(entries gA)" -eq 501
+wait "$pinger" || true
+check "traffic flows after the flushes" in_ns hA1 ping -c 2 -i 0.2 -W 3 203.0.113.21
+check "flush leaves an empty table" bash -c \
+	"ip netns exec gA extnet map flush dev ext0 && [[ \$(ip netns exec gA extnet map show dev ext0 | wc -l) -eq 0 ]]"
+
+ktap_finish
