@@ -110,7 +110,8 @@ void extnet_arp_xmit(struct extnet_dev *priv, struct sk_buff *skb)
 			why = EXTNET_STATS_A_TX_DROP_CONFLICT;
 			goto drop;
 		}
-		extnet_neigh_learn4(priv, arp->sip, arp->sha);
+		if (!extnet_routed(priv))
+			extnet_neigh_learn4(priv, arp->sip, arp->sha);
 	}
 
 	switch (arp->hdr.ar_op) {

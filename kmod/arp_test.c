@@ -193,7 +193,18 @@ static void arp_xmit_desc(const struct arp_xmit_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(arp_xmit, arp_xmit_cases, arp_xmit_desc);
 
-static void extnet_arp_test_xmit(struct kunit *test)
+/* Bridged (a bridge port: learns) or routed (not one: never learns). */
+static void arp_test_set_bridged(struct extnet_dev *priv, bool bridged)
+{
+	rtnl_lock();
+	if (bridged)
+		priv->dev->priv_flags |= IFF_BRIDGE_PORT;
+	else
+		priv->dev->priv_flags &= ~IFF_BRIDGE_PORT;
+	rtnl_unlock();
+}
+
+static void arp_test_xmit_case(struct kunit *test, bool bridged)
 {
 	static const enum extnet_stats_attr counters[] = {
 		EXTNET_STATS_A_ARP_REPLIES,
@@ -207,10 +218,14 @@ static void extnet_arp_test_xmit(struct kunit *test)
 	struct sk_buff *skb;
 	unsigned int i;
 
+	arp_test_set_bridged(priv, bridged);
+	KUNIT_EXPECT_EQ(test, extnet_routed(priv), !bridged);
 	skb = arp_test_frame(test, c->to_dev ? priv->dev->dev_addr :
 			     priv->dev->broadcast, c->op, c->sip, c->tip);
 	arp_test_xmit(priv, skb);
+	arp_test_set_bridged(priv, false);
 
+	/* The same verdicts and counters in both modes. */
 	for (i = 0; i < ARRAY_SIZE(counters); i++) {
 		u64 v = extnet_kunit_counter(priv, counters[i]);
 
@@ -218,7 +233,18 @@ static void extnet_arp_test_xmit(struct kunit *test)
 				    "counter %d", counters[i]);
 	}
 	KUNIT_EXPECT_EQ(test, extnet_neigh_count(&priv->neighs),
-			c->learned ? 1U : 0U);
+			bridged && c->learned ? 1U : 0U);
+}
+
+static void extnet_arp_test_xmit(struct kunit *test)
+{
+	arp_test_xmit_case(test, true);
+}
+
+/* Routed: the host's own ARP requests are answered, never learned. */
+static void extnet_arp_test_xmit_routed(struct kunit *test)
+{
+	arp_test_xmit_case(test, false);
 }
 
 static void arp_test_check_reply(struct kunit *test, struct sk_buff *skb,
@@ -311,6 +337,7 @@ static struct kunit_case extnet_arp_test_cases[] = {
 	KUNIT_CASE(extnet_arp_test_parse_request),
 	KUNIT_CASE_PARAM(extnet_arp_test_lies, arp_lies_gen_params),
 	KUNIT_CASE_PARAM(extnet_arp_test_xmit, arp_xmit_gen_params),
+	KUNIT_CASE_PARAM(extnet_arp_test_xmit_routed, arp_xmit_gen_params),
 	KUNIT_CASE(extnet_arp_test_reply_lladdr),
 	KUNIT_CASE(extnet_arp_test_reply_dev_mac),
 	KUNIT_CASE(extnet_arp_test_reply_probe),

@@ -382,6 +382,7 @@ static void extnet_setup(struct net_device *dev)
 	priv->cfg.port = htons(EXTNET_DEFAULT_PORT);
 	priv->cfg.ttl = EXTNET_DEFAULT_TTL;
 	priv->cfg.ageing = EXTNET_DEFAULT_AGEING * HZ;
+	priv->routes.table = RT_TABLE_MAIN;
 	INIT_HLIST_NODE(&priv->vni_node);
 	INIT_WORK(&priv->bridge_work, bridge_work);
 }

@@ -65,6 +65,25 @@ struct extnet_cfg {
 };
 
 /**
+ * struct extnet_routes - host routes the configuration tool keeps for the
+ *	mapping entries (EXTNET_A_ROUTES, EXTNET_A_ROUTE_TABLE,
+ *	EXTNET_A_ROUTE_METRIC)
+ * @on: 1 if every mapping entry is also a host route via the device
+ * @table: routing table of those routes (RT_TABLE_MAIN by default)
+ * @metric: their metric (rtm priority)
+ *
+ * The module only stores and reports these: routes cannot be inserted
+ * from a module with the symbols Linux 6.1 exports, so tools/extnet
+ * installs them (see Documentation/extnet.rst, "Host routes").
+ * Written under RTNL with WRITE_ONCE, read with READ_ONCE.
+ */
+struct extnet_routes {
+	u8 on;
+	u32 table;
+	u32 metric;
+};
+
+/**
  * struct extnet_dev - private state of an extnet device
  * @dev: the net_device
  * @cfg: parameters
@@ -80,6 +99,7 @@ struct extnet_cfg {
  * @mtu_auto: dev->mtu set by extnet_pmtu_follow_underlay(), 0 if none;
  *	under RTNL
  * @mtu_saved: dev->mtu before that, restored on joining a bridge
+ * @routes: host routes settings
  * @events: rate limit of events, pending announcements (events.c)
  */
 struct extnet_dev {
@@ -94,6 +114,7 @@ struct extnet_dev {
 	struct work_struct bridge_work;
 	unsigned int mtu_auto;
 	unsigned int mtu_saved;
+	struct extnet_routes routes;
 	struct extnet_events events;
 };
 
@@ -124,6 +145,23 @@ static inline void extnet_count(struct extnet_dev *priv,
 	u64_stats_inc(&c->c[attr - EXTNET_STATS_A_FIRST]);
 	u64_stats_update_end(&c->syncp);
 	put_cpu_ptr(priv->counters);
+}
+
+/**
+ * extnet_routed() - whether the device is in routed mode
+ * @priv: the device
+ *
+ * A device that is not a bridge port is the host's own interface toward
+ * the remote sites (EXTNET_MODE_ROUTED): it neither learns nor probes
+ * local hosts, and delivers what it receives to the host's stack, which
+ * routes it. The mode follows enslaving and releasing live.
+ *
+ * Context: any; lockless (reads dev->priv_flags once).
+ * Return: true in routed mode, false when bridged.
+ */
+static inline bool extnet_routed(const struct extnet_dev *priv)
+{
+	return !(READ_ONCE(priv->dev->priv_flags) & IFF_BRIDGE_PORT);
 }
 
 void extnet_counters_read(struct extnet_dev *priv, u64 *sum);

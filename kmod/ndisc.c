@@ -261,7 +261,8 @@ static void ns_xmit(struct extnet_dev *priv, struct sk_buff *skb)
 			why = EXTNET_STATS_A_TX_DROP_CONFLICT;
 			goto drop;
 		}
-		if (ns.lladdr)
+		/* Routed: the host's own solicitations, never learned. */
+		if (ns.lladdr && !extnet_routed(priv))
 			extnet_neigh_learn(priv, &ns.saddr, ns.lladdr);
 	}
 
@@ -305,7 +306,7 @@ static void na_xmit(struct extnet_dev *priv, struct sk_buff *skb)
 		why = EXTNET_STATS_A_TX_DROP_CONFLICT;
 		goto drop;
 	}
-	if (na.lladdr)
+	if (na.lladdr && !extnet_routed(priv))
 		extnet_neigh_learn(priv, &na.target, na.lladdr);
 	consume_skb(skb);
 	return;

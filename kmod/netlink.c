@@ -62,6 +62,10 @@ static const struct nla_policy extnet_policy[EXTNET_A_MAX + 1] = {
 	[EXTNET_A_PAD] = { .type = NLA_REJECT },
 	[EXTNET_A_LOCAL6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[EXTNET_A_MSS_CLAMP] = { .type = NLA_U16 },
+	[EXTNET_A_ROUTES] = NLA_POLICY_MAX(NLA_U8, 1),
+	[EXTNET_A_ROUTE_TABLE] = NLA_POLICY_MIN(NLA_U32, 1),
+	[EXTNET_A_ROUTE_METRIC] = { .type = NLA_U32 },
+	[EXTNET_A_MODE] = { .type = NLA_REJECT },
 };
 
 static struct extnet_dev *lookup_device(struct net *net, struct nlattr **attrs,
@@ -88,6 +92,19 @@ static int put_stats(struct sk_buff *skb, struct extnet_dev *priv)
 			return -EMSGSIZE;
 		}
 	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_routes(struct sk_buff *skb, struct extnet_dev *priv)
+{
+	const struct extnet_routes *r = &priv->routes;
+
+	if (nla_put_u8(skb, EXTNET_A_MODE, extnet_routed(priv) ?
+		       EXTNET_MODE_ROUTED : EXTNET_MODE_BRIDGED) ||
+	    nla_put_u8(skb, EXTNET_A_ROUTES, READ_ONCE(r->on)) ||
+	    nla_put_u32(skb, EXTNET_A_ROUTE_TABLE, READ_ONCE(r->table)) ||
+	    nla_put_u32(skb, EXTNET_A_ROUTE_METRIC, READ_ONCE(r->metric)))
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -119,6 +136,7 @@ static int fill_link(struct sk_buff *skb, struct extnet_dev *priv, u32 portid,
 			extnet_table_count(&priv->table)) ||
 	    nla_put_u32(skb, EXTNET_A_NEIGHS,
 			extnet_neigh_count(&priv->neighs)) ||
+	    put_routes(skb, priv) ||
 	    put_stats(skb, priv)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -177,6 +195,20 @@ static int link_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	 * or repeated, as in rtnetlink dumps.
 	 */
 	return ret && !skb->len ? ret : skb->len;
+}
+
+/* Host routes settings: stored and reported, applied by the tool. */
+static void set_routes(struct extnet_dev *priv, struct nlattr **attrs)
+{
+	struct extnet_routes *r = &priv->routes;
+
+	if (attrs[EXTNET_A_ROUTES])
+		WRITE_ONCE(r->on, nla_get_u8(attrs[EXTNET_A_ROUTES]));
+	if (attrs[EXTNET_A_ROUTE_TABLE])
+		WRITE_ONCE(r->table, nla_get_u32(attrs[EXTNET_A_ROUTE_TABLE]));
+	if (attrs[EXTNET_A_ROUTE_METRIC])
+		WRITE_ONCE(r->metric,
+			   nla_get_u32(attrs[EXTNET_A_ROUTE_METRIC]));
 }
 
 static int link_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -244,6 +276,8 @@ static int link_set_doit(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	ret = extnet_device_reconfigure(priv, &cfg, info->extack);
+	if (!ret)
+		set_routes(priv, attrs);
 out_put:
 	extnet_device_put(priv);
 out_unlock:

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Receive path: VXLAN (RFC 7348) from the underlay, delivered to the local
- * host it is addressed to.
+ * host it is addressed to (bridged mode) or to the host's own stack, which
+ * routes it (routed mode, see extnet_routed()).
  *
  * A packet, over UDP/IPv4 or UDP/IPv6, is accepted only if its VXLAN header
  * is valid, its VNI is served by a device, its inner frame is IPv4 or IPv6
@@ -213,9 +214,10 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	if (why)
 		return rx_drop(priv, skb, why);
 	/* The bridge would drop it silently; count it. GRO packets are
-	 * segmented to the MTU on their way out.
+	 * segmented to the MTU on their way out. A routing host fragments or
+	 * answers "too big" itself.
 	 */
-	if (!skb_is_gso(skb) &&
+	if (!extnet_routed(priv) && !skb_is_gso(skb) &&
 	    skb->len - ETH_HLEN > READ_ONCE(priv->dev->mtu))
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_OVERSIZE);
 
@@ -239,7 +241,11 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	atomic64_inc(&src->rx_packets);
 	atomic64_add(skb->len, &src->rx_bytes);
 	skb->dev = priv->dev;
-	extnet_neigh_output(priv, skb, &daddr);
+	if (extnet_routed(priv))
+		/* To the host's own stack, which routes it (no probing). */
+		extnet_rx_deliver(priv, skb, priv->dev->dev_addr);
+	else
+		extnet_neigh_output(priv, skb, &daddr);
 	return 0;
 
 drop:

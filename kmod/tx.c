@@ -67,7 +67,9 @@ static void xmit_ip4(struct extnet_dev *priv, struct sk_buff *skb)
 				eth->h_source, NULL);
 		goto drop;
 	}
-	extnet_neigh_learn4(priv, iph->saddr, eth->h_source);
+	/* Routed: the source is whatever host the stack forwards for. */
+	if (!extnet_routed(priv))
+		extnet_neigh_learn4(priv, iph->saddr, eth->h_source);
 
 	entry = extnet_table_lookup4(&priv->table, iph->daddr);
 	if (!entry) {
@@ -165,7 +167,8 @@ static void xmit_ip6(struct extnet_dev *priv, struct sk_buff *skb)
 				eth->h_source, NULL);
 		goto drop;
 	}
-	extnet_neigh_learn(priv, &ip6h->saddr, eth->h_source);
+	if (!extnet_routed(priv))
+		extnet_neigh_learn(priv, &ip6h->saddr, eth->h_source);
 
 	entry = extnet_table_lookup(&priv->table, &ip6h->daddr);
 	if (!entry) {

@@ -50,6 +50,7 @@ tool_rejects "multicast IPv6 VTEP (kernel extack)" "Remote VTEP must be a unicas
 tool_rejects "bad IPv6 address names the word" "2001:db8:1::zz" \
 	map add 2001:db8:1::zz dev ext0 remote 192.0.2.2
 tool_rejects "bad VNI names the word" "16777216" link set ext0 vni 16777216
+tool_rejects "routes neither on nor off names the word" "maybe" link set ext0 routes maybe
 tool_rejects "bad address names the word" "203.0.113.300" map add 203.0.113.300 dev ext0 remote 192.0.2.2
 tool_rejects "missing remote" "remote" map add 203.0.113.5 dev ext0
 tool_rejects "map move: remote without VTEP" "remote" map move 203.0.113.5 dev ext0 remote

@@ -10,7 +10,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 42
+ktap_plan 45
 
 # has VAR ERE: the text in variable VAR matches ERE (check runs commands
 # with stdin closed).
@@ -160,6 +160,22 @@ check "mss-clamp 1200 is shown" bash -c \
 out=$(ip netns exec gA extnet link set ext0 mss-clamp 100 2>&1 || true)
 check "mss-clamp 100 is refused, naming the word" \
 	has out 'argument "100" is wrong: mss-clamp'
+
+# An IPv6 underlay adds 70 bytes: 1400 - 70 = 1330.
+run ip -n gA addr add 2001:db8:ff::1/64 dev wan0 nodad
+run ip -n gB addr add 2001:db8:ff::2/64 dev wan0 nodad
+in_ns gA extnet link set ext0 local 2001:db8:ff::1
+in_ns gB extnet link set ext0 local 2001:db8:ff::2
+in_ns gA extnet map replace 203.0.113.21 dev ext0 remote 2001:db8:ff::2
+in_ns gB extnet map replace 203.0.113.11 dev ext0 remote 2001:db8:ff::1
+run ip -n hA1 route flush cache
+check "echo hA1 -> hB1 over the IPv6 underlay" in_ns hA1 ping -c 1 -W 3 203.0.113.21
+out=$(ip netns exec hA1 ping -M do -s 1472 -c 1 -W 3 203.0.113.21 2>&1 || true)
+diag "$out"
+check "IPv6 underlay: frag needed with mtu 1330" \
+	has out 'From 203.0.113.21 .*Frag needed and DF set \(mtu = 1330\)'
+check "IPv6 underlay: ping -M do -s 1302 (1330 bytes) fits" \
+	in_ns hA1 ping -M do -s 1302 -c 1 -W 3 203.0.113.21
 
 # Not a bridge port: the device is the host's own interface and its MTU
 # follows the underlay device of its local address.

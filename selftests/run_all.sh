@@ -28,6 +28,8 @@ GUEST_TESTS=(
 	events.sh
 	move.sh
 	lifecycle.sh
+	routed.sh
+	bgp.sh
 	batch.sh
 	pmtu.sh
 	bench_smoke.sh

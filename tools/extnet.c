@@ -25,6 +25,7 @@ static const struct command objects[] = {
 	{ "link", do_link, "device parameters and counters" },
 	{ "map", do_map, "mapping entries: remote address -> remote VTEP" },
 	{ "neigh", do_neigh, "local neighbours the device has learned" },
+	{ "route", do_route, "host routes of the mapping entries" },
 	{ "monitor", do_monitor, "print events as they happen" },
 	{ "help", do_help, "show this help" },
 };
@@ -49,6 +50,7 @@ static void usage(FILE *f)
 	print_grammar(f, link_grammar, &first);
 	print_grammar(f, map_grammar, &first);
 	print_grammar(f, neigh_grammar, &first);
+	print_grammar(f, route_grammar, &first);
 	print_grammar(f, monitor_grammar, &first);
 	fputs("\nOptions:\n"
 	      "  -s, -stats        show counters\n"

@@ -9,12 +9,14 @@
 #include "ipc.h"
 #include "objects.h"
 #include "print.h"
+#include "route.h"
 #include "utils.h"
 
 const char *const link_grammar[] = {
 	"extnet link set DEV [vni N] [local ADDR] [port N] [ttl N]",
 	"                    [probe-source ADDR] [ageing SECONDS]",
 	"                    [mss-clamp auto|MSS|off]",
+	"                    [routes { on | off }] [table N] [metric N]",
 	"extnet link show [DEV]",
 	NULL,
 };
@@ -35,6 +37,9 @@ static const struct link_param {
 	{ "ageing", EXTNET_A_AGEING, sizeof(uint32_t), 10, 1000000, 0 },
 	/* auto and off, or a fixed MSS: the kernel's range (EXTNET_A_MSS_CLAMP) */
 	{ "mss-clamp", EXTNET_A_MSS_CLAMP, sizeof(uint16_t), 536, 65495, 0 },
+	{ "routes", EXTNET_A_ROUTES, sizeof(uint8_t), 0, 1, 0 },
+	{ "table", EXTNET_A_ROUTE_TABLE, sizeof(uint32_t), 1, UINT32_MAX, 0 },
+	{ "metric", EXTNET_A_ROUTE_METRIC, sizeof(uint32_t), 0, UINT32_MAX, 0 },
 };
 
 /* "mss-clamp auto|MSS|off" to EXTNET_A_MSS_CLAMP's value. */
@@ -157,6 +162,29 @@ static void print_stats(const struct nlattr *nest)
 	print_nest_end();
 }
 
+/* Mode and host routes: "mode routed routes on table 254 metric 0". */
+static void print_routes(const struct nlattr *const *tb)
+{
+	static const char *const modes[] = {
+		[EXTNET_MODE_BRIDGED] = "bridged",
+		[EXTNET_MODE_ROUTED] = "routed",
+	};
+	uint8_t mode = tb[EXTNET_A_MODE] ? mnl_attr_get_u8(tb[EXTNET_A_MODE]) : 0;
+
+	if (mode < ARRAY_SIZE(modes) && modes[mode])
+		print_string("mode", " mode %s", modes[mode]);
+	if (!tb[EXTNET_A_ROUTES])
+		return;
+	print_string("routes", " routes %s",
+		     mnl_attr_get_u8(tb[EXTNET_A_ROUTES]) ? "on" : "off");
+	if (tb[EXTNET_A_ROUTE_TABLE])
+		print_uint("route_table", " table %s",
+			   mnl_attr_get_u32(tb[EXTNET_A_ROUTE_TABLE]));
+	if (tb[EXTNET_A_ROUTE_METRIC])
+		print_uint("route_metric", " metric %s",
+			   mnl_attr_get_u32(tb[EXTNET_A_ROUTE_METRIC]));
+}
+
 static int print_link(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[EXTNET_A_MAX + 1];
@@ -173,6 +201,7 @@ static int print_link(const struct nlmsghdr *nlh, void *data)
 	print_string("ifname", "%s:", ipc_reply_ifname(tb));
 	print_fields(tb, link_fields, ARRAY_SIZE(link_fields));
 	print_mss_clamp(tb[EXTNET_A_MSS_CLAMP]);
+	print_routes(tb);
 	if (stats)
 		print_stats(stats);
 	print_obj_end();
@@ -196,6 +225,12 @@ static int put_param(struct nlmsghdr *nlh, const struct link_param *p, const cha
 	struct in_addr addr;
 	uint32_t val;
 
+	if (p->type == EXTNET_A_ROUTES) {
+		if (strcmp(word, "on") && strcmp(word, "off"))
+			return invarg("routes must be \"on\" or \"off\"", word);
+		ipc_put_uint(nlh, p->type, p->size, !strcmp(word, "on"), p->keyword, word);
+		return p->type;
+	}
 	if (!p->size && p->type6) {
 		if (get_addr(&a, p->keyword, word))
 			return -1;
@@ -245,7 +280,14 @@ static int link_set(int argc, char **argv)
 			return duparg(p->keyword, *argv);
 		seen |= 1u << type;
 	}
-	return ipc_run(nlh, NULL, NULL);
+	if (ipc_run(nlh, NULL, NULL))
+		return -1;
+	if (!(seen & (1u << EXTNET_A_ROUTES | 1u << EXTNET_A_ROUTE_TABLE |
+		      1u << EXTNET_A_ROUTE_METRIC)))
+		return 0;
+	/* Host routes: add the missing, remove the stale (route.c). */
+	route_settings_forget();
+	return route_sync(dev);
 }
 
 static int link_show(int argc, char **argv)

@@ -9,6 +9,7 @@
 #include "ipc.h"
 #include "objects.h"
 #include "print.h"
+#include "route.h"
 #include "utils.h"
 
 const char *const map_grammar[] = {
@@ -131,16 +132,33 @@ static void put_map(struct nlmsghdr *nlh, const struct map_args *a)
 	mnl_attr_nest_end(nlh, nest);
 }
 
+/* A callback makes ipc_run() wait for the ack even in a pipelined batch. */
+static int wait_ack(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
 static int map_modify(int argc, char **argv, uint8_t cmd, uint16_t flags)
 {
+	struct route_settings routes;
 	struct map_args a;
 	struct nlmsghdr *nlh;
 
 	if (parse_map(argc, argv, &a, cmd != EXTNET_CMD_MAP_DEL))
 		return -1;
+	/* The entry's host route follows the entry (route.c). */
+	if (route_entry_prepare(a.dev, &routes))
+		return -1;
 	nlh = ipc_request(cmd, flags);
 	put_map(nlh, &a);
-	return ipc_run(nlh, NULL, NULL);
+	/* With host routes a pipelined batch waits for each ack: the route
+	 * must follow only a change the kernel accepted.
+	 */
+	if (ipc_run(nlh, routes.on ? wait_ack : NULL, NULL))
+		return -1;
+	return route_entry_update(a.dev, &routes, &a.addr, cmd != EXTNET_CMD_MAP_DEL);
 }
 
 static int map_add(int argc, char **argv)
@@ -244,7 +262,9 @@ static int map_flush(int argc, char **argv)
 		return missing("dev DEV");
 	nlh = ipc_request(EXTNET_CMD_MAP_FLUSH, 0);
 	ipc_put_dev(nlh, dev);
-	return ipc_run(nlh, NULL, NULL);
+	if (ipc_run(nlh, NULL, NULL))
+		return -1;
+	return route_sync(dev);
 }
 
 static int map_show(int argc, char **argv)

@@ -77,6 +77,8 @@ check "-V" 0 out "extnet " -V
 check "link help" 0 out "extnet link set DEV" link help
 check "map help" 0 out "extnet map del ADDR dev DEV" map help
 check "neigh help" 0 out "extnet neigh show [dev DEV]" neigh help
+check "route help" 0 out "extnet route sync dev DEV" route help
+check "help lists route sync" 0 out "extnet route sync dev DEV" help
 check "map help shows move" 0 out "extnet map move ADDR dev DEV { local | remote VTEP" map help
 check "monitor help" 0 out "extnet monitor [dev DEV]" monitor help
 check "help shows monitor" 0 out "extnet monitor [dev DEV]" help
@@ -124,6 +126,19 @@ check_err "missing device after dev" 'Error: "dev" needs a value' link set dev
 check_err "device name too long" 'Error: argument "abcdefghijklmnop" is wrong: not a valid device name' \
 	link set abcdefghijklmnop vni 1
 check_err "device name with slash" 'argument "a/b" is wrong' link set a/b vni 1
+check_err "routes neither on nor off" 'Error: argument "yes" is wrong: routes must be "on" or "off"' \
+	link set ext0 routes yes
+check_err "route table 0" 'Error: argument "0" is wrong: table must be 1..4294967295' \
+	link set ext0 routes on table 0
+check_err "metric too big" 'argument "4294967296" is wrong: metric' link set ext0 metric 4294967296
+check_err "duplicate routes" 'Error: duplicate "routes": "off" is the second value' \
+	link set ext0 routes on routes off
+check_err "prefix t means ttl" 'argument "0" is wrong: ttl' link set ext0 t 0
+
+# route
+check_err "route sync without dev" 'Error: "dev DEV" is required' route sync
+check_err "route sync junk" 'Error: unknown keyword "ext0"' route sync ext0
+check_err "unknown route command" 'Error: unknown command "add"' route add
 
 # link show
 check_err "link show two devices" 'Error: unknown keyword "ext1"' link show ext0 ext1

@@ -394,6 +394,21 @@ static void link_cases(void)
 	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
 	mnl_attr_put(nlh, EXTNET_A_IFNAME, 3, "ext");
 	expect("interface name without NUL", nlh, EINVAL, NULL);
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u8(nlh, EXTNET_A_ROUTES, 2);
+	expect("routes 2", nlh, ERANGE, "range");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u32(nlh, EXTNET_A_ROUTE_TABLE, 0);
+	expect("route table 0", nlh, ERANGE, "range");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u8(nlh, EXTNET_A_MODE, EXTNET_MODE_ROUTED);
+	expect("mode is read only", nlh, EINVAL, NULL);
 }
 
 /* A map add with IPv6 attributes: @addr6/@remote6 in text, NULL: absent;

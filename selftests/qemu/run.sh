@@ -38,7 +38,8 @@ MEM=${QEMU_MEM:-1G}
 BASE_MODULES=(veth bridge vxlan)
 # Real programs that must win over busybox applets of the same name (busybox's ip
 # has no netns or vxlan, and `ip netns exec` searches PATH, not shell functions).
-REAL_TOOLS=(bash ip bridge ss tc tcpdump iperf3 ping)
+# bird and birdc: the BGP speakers of bgp.sh (Debian's bird2).
+REAL_TOOLS=(bash ip bridge ss tc tcpdump iperf3 ping bird birdc)
 # Kernel messages that fail a run wherever they appear on the console.
 # ("BUG kmalloc-64 (Not tainted): Redzone overwritten" is SLUB's debug report.)
 SPLAT_RE='BUG:|WARNING:|Kernel panic|Oops|KASAN|UBSAN|possible circular locking|suspicious RCU usage|kmemleak|general protection fault|Call Trace:|kernel BUG at|ODEBUG:|detected stalls? on CPU|^BUG [^ ]+ \((Not t|T)ainted'

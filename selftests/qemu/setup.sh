@@ -19,6 +19,8 @@ CACHE=${EXTNET_CACHE:-/var/cache/extnet}
 PACKAGES=(
 	qemu-system-x86 busybox-static cpio gzip xz-utils zstd binutils bash coreutils
 	iproute2 tcpdump iperf3 iputils-ping libmnl0
+	# bgp.sh: a BGP speaker redistributing extnet's host routes, and its peer.
+	bird2
 	"linux-headers-$KVER"
 	# Building extnet.ko, the tool and the test programs.
 	gcc make libc6-dev libmnl-dev pkg-config

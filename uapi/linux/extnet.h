@@ -45,6 +45,12 @@
  *    EXTNET_A_AGEING: NLA_U32, neighbour ageing time in seconds
  *    EXTNET_A_ENTRIES: NLA_U32, number of mapping entries
  *    EXTNET_A_NEIGHS: NLA_U32, number of learned local neighbours
+ *    EXTNET_A_MODE: NLA_U8, enum extnet_mode: EXTNET_MODE_BRIDGED while
+ *                   the device is a bridge port, else EXTNET_MODE_ROUTED
+ *                   (follows enslaving and releasing live)
+ *    EXTNET_A_ROUTES: NLA_U8, 0 or 1 (default 0)
+ *    EXTNET_A_ROUTE_TABLE: NLA_U32 (default 254, RT_TABLE_MAIN)
+ *    EXTNET_A_ROUTE_METRIC: NLA_U32 (default 0)
  *    EXTNET_A_STATS: NLA_NESTED
  *        EXTNET_STATS_A_*: NLA_U64 each, see enum extnet_stats_attr
  *
@@ -53,6 +59,14 @@
  *    EXTNET_A_IFINDEX or EXTNET_A_IFNAME
  *    EXTNET_A_VNI, EXTNET_A_LOCAL4, EXTNET_A_LOCAL6, EXTNET_A_PORT,
  *    EXTNET_A_TTL, EXTNET_A_PROBE_SRC4, EXTNET_A_AGEING: optional, as above
+ *    EXTNET_A_ROUTES (0..1), EXTNET_A_ROUTE_TABLE (1..0xffffffff),
+ *    EXTNET_A_ROUTE_METRIC: optional. The kernel stores and reports them;
+ *    it does not install routes itself (Linux exports no function for it).
+ *    The tool installs one host route per entry, protocol EXTNET_RTPROT,
+ *    after every change it makes (see Documentation/extnet.rst, "Host
+ *    routes"); a client that changes entries over raw netlink keeps the
+ *    routes itself or runs "extnet route sync dev DEV" afterwards.
+ *    EXTNET_A_MODE is read only (-EINVAL).
  *
  *    Attributes not given keep their value. EXTNET_A_LOCAL4 0.0.0.0 or
  *    EXTNET_A_LOCAL6 :: unsets the local address of that family (the route
