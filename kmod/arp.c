@@ -103,7 +103,10 @@ void extnet_arp_xmit(struct extnet_dev *priv, struct sk_buff *skb)
 	eth = eth_hdr(skb);
 
 	if (arp->sip) {
-		if (extnet_table_lookup4(&priv->table, arp->sip)) {
+		entry = extnet_table_lookup4(&priv->table, arp->sip);
+		if (entry) {
+			extnet_conflict(priv, entry, EXTNET_CONFLICT_LOCAL,
+					arp->sha, NULL);
 			why = EXTNET_STATS_A_TX_DROP_CONFLICT;
 			goto drop;
 		}
@@ -165,4 +168,30 @@ void extnet_arp_probe(struct extnet_dev *priv, __be32 tip)
 		return;
 	inject(priv, skb);
 	extnet_count(priv, EXTNET_STATS_A_PROBES);
+}
+
+/**
+ * extnet_arp_announce() - tell the local segment where an address is now
+ * @priv: the device
+ * @addr: the address, network order; it lives at another site now
+ * @mac: the MAC to give for it: its entry's lladdr or the device's MAC
+ *
+ * Broadcasts an ARP Announcement (RFC 5227 §3): a request whose sender and
+ * target protocol addresses are both @addr, sender hardware address @mac
+ * and target hardware address zero. Hosts that cache @addr update the
+ * entry to @mac (RFC 826 merge); hosts that do not, create nothing.
+ * Counted in EXTNET_STATS_A_ANNOUNCES.
+ *
+ * Context: any (uses netif_rx()).
+ */
+void extnet_arp_announce(struct extnet_dev *priv, __be32 addr, const u8 *mac)
+{
+	struct sk_buff *skb;
+
+	skb = arp_create(ARPOP_REQUEST, ETH_P_ARP, addr, priv->dev, addr, NULL,
+			 mac, NULL);
+	if (!skb)
+		return;
+	inject(priv, skb);
+	extnet_count(priv, EXTNET_STATS_A_ANNOUNCES);
 }

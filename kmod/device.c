@@ -151,6 +151,7 @@ static int extnet_open(struct net_device *dev)
 
 static int extnet_stop(struct net_device *dev)
 {
+	extnet_events_stop(netdev_priv(dev));
 	extnet_socket_unbind(netdev_priv(dev));
 	return 0;
 }
@@ -283,6 +284,7 @@ static int extnet_init(struct net_device *dev)
 	ret = extnet_neigh_init(&priv->neighs);
 	if (ret)
 		goto err_table;
+	extnet_events_init(priv);
 	pr_debug("%s: Interface created\n", dev->name);
 	return 0;
 
@@ -305,6 +307,7 @@ static void extnet_uninit(struct net_device *dev)
 	struct extnet_dev *priv = netdev_priv(dev);
 
 	cancel_delayed_work_sync(&priv->neighs.work);
+	extnet_events_stop(priv);
 	gro_cells_destroy(&priv->gro_cells);
 }
 

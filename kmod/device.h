@@ -15,6 +15,7 @@
 
 #include "table.h"
 #include "neigh.h"
+#include "events.h"
 
 struct extnet_sock;
 
@@ -99,6 +100,7 @@ struct extnet_routes {
  *	under RTNL
  * @mtu_saved: dev->mtu before that, restored on joining a bridge
  * @routes: host routes settings
+ * @events: rate limit of events, pending announcements (events.c)
  */
 struct extnet_dev {
 	struct net_device *dev;
@@ -113,6 +115,7 @@ struct extnet_dev {
 	unsigned int mtu_auto;
 	unsigned int mtu_saved;
 	struct extnet_routes routes;
+	struct extnet_events events;
 };
 
 /**

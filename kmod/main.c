@@ -37,8 +37,9 @@ err_table:
 
 static void __exit extnet_mod_exit(void)
 {
-	extnet_genetlink_uninit();
+	/* Devices first: they send events on the family's group. */
 	extnet_device_uninit();
+	extnet_genetlink_uninit();
 	extnet_table_cache_destroy();
 	pr_debug("extnet unloaded\n");
 }

@@ -236,7 +236,7 @@ static struct sk_buff *na_create(struct net_device *dev,
 
 static void ns_xmit(struct extnet_dev *priv, struct sk_buff *skb)
 {
-	const struct extnet_entry *entry;
+	struct extnet_entry *entry;
 	struct sk_buff *reply;
 	enum extnet_stats_attr why;
 	struct nd_info ns;
@@ -254,7 +254,10 @@ static void ns_xmit(struct extnet_dev *priv, struct sk_buff *skb)
 	}
 
 	if (!ipv6_addr_any(&ns.saddr)) {
-		if (extnet_table_lookup(&priv->table, &ns.saddr)) {
+		entry = extnet_table_lookup(&priv->table, &ns.saddr);
+		if (entry) {
+			extnet_conflict(priv, entry, EXTNET_CONFLICT_LOCAL,
+					ns_mac, NULL);
 			why = EXTNET_STATS_A_TX_DROP_CONFLICT;
 			goto drop;
 		}
@@ -287,6 +290,7 @@ drop:
  */
 static void na_xmit(struct extnet_dev *priv, struct sk_buff *skb)
 {
+	struct extnet_entry *entry;
 	enum extnet_stats_attr why;
 	struct nd_info na;
 
@@ -295,7 +299,10 @@ static void na_xmit(struct extnet_dev *priv, struct sk_buff *skb)
 		why = EXTNET_STATS_A_TX_DROP_MALFORMED;
 		goto drop;
 	}
-	if (extnet_table_lookup(&priv->table, &na.target)) {
+	entry = extnet_table_lookup(&priv->table, &na.target);
+	if (entry) {
+		extnet_conflict(priv, entry, EXTNET_CONFLICT_LOCAL,
+				eth_hdr(skb)->h_source, NULL);
 		why = EXTNET_STATS_A_TX_DROP_CONFLICT;
 		goto drop;
 	}
@@ -393,4 +400,38 @@ void extnet_ndisc_probe(struct extnet_dev *priv, const struct in6_addr *target)
 		return;
 	nd_inject(priv, skb);
 	extnet_count(priv, EXTNET_STATS_A_ND_PROBES);
+}
+
+/**
+ * extnet_ndisc_announce() - tell the local segment where an IPv6 address is
+ * @priv: the device
+ * @addr: the address; it lives at another site now
+ * @mac: the MAC to give for it: its entry's lladdr or the device's MAC
+ *
+ * Sends an unsolicited Neighbour Advertisement (RFC 4861 §7.2.6) from @addr
+ * to all nodes, Override flag set and Solicited flag clear, with @mac as
+ * target link-layer address: hosts that cache @addr update the entry to
+ * @mac and make it STALE (RFC 4861 §7.2.5). Counted in
+ * EXTNET_STATS_A_ANNOUNCES.
+ *
+ * Context: any (uses netif_rx()).
+ */
+void extnet_ndisc_announce(struct extnet_dev *priv,
+			   const struct in6_addr *addr, const u8 *mac)
+{
+	struct icmp6hdr flags = {};
+	u8 all_nodes_mac[ETH_ALEN];
+	struct sk_buff *skb;
+
+	flags.icmp6_override = 1;
+	ipv6_eth_mc_map(&in6addr_linklocal_allnodes, all_nodes_mac);
+	skb = nd_build(priv->dev, all_nodes_mac, mac, addr,
+		       &in6addr_linklocal_allnodes,
+		       NDISC_NEIGHBOUR_ADVERTISEMENT,
+		       flags.icmp6_dataun.un_data32[0], addr,
+		       ND_OPT_TARGET_LL_ADDR, mac);
+	if (!skb)
+		return;
+	nd_inject(priv, skb);
+	extnet_count(priv, EXTNET_STATS_A_ANNOUNCES);
 }

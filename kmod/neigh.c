@@ -147,6 +147,7 @@ again:
 		if (!neigh_complete(priv, old, mac))
 			goto again;
 		extnet_count(priv, EXTNET_STATS_A_NEIGH_LEARNED);
+		extnet_event_neigh(priv, EXTNET_EVENT_NEIGH_LEARNED, key, mac);
 		return;
 	}
 	if (old && ether_addr_equal(old->lladdr, mac)) {
@@ -175,6 +176,7 @@ again:
 	kick_work(nt);
 	spin_unlock_bh(&nt->lock);
 	extnet_count(priv, EXTNET_STATS_A_NEIGH_LEARNED);
+	extnet_event_neigh(priv, EXTNET_EVENT_NEIGH_LEARNED, key, mac);
 	return;
 out_full:
 	extnet_count(priv, EXTNET_STATS_A_RX_DROP_NEIGH_FULL);
@@ -430,10 +432,15 @@ static void neigh_work(struct work_struct *work)
 		if (state == EXTNET_NEIGH_REACHABLE &&
 		    time_after(jiffies, updated + ageing)) {
 			neigh_unlink(nt, n, &held);
+			extnet_event_neigh(priv, EXTNET_EVENT_NEIGH_EXPIRED,
+					   &n->addr, n->lladdr);
 		} else if (state == EXTNET_NEIGH_INCOMPLETE &&
 			   time_after_eq(jiffies, updated + HZ)) {
 			if (n->probes >= EXTNET_NEIGH_PROBES) {
 				neigh_unlink(nt, n, &held);
+				extnet_event_neigh(priv,
+						   EXTNET_EVENT_PROBE_FAILED,
+						   &n->addr, NULL);
 			} else if (nprobe < ARRAY_SIZE(probe)) {
 				n->probes++;
 				WRITE_ONCE(n->updated, jiffies);

@@ -11,9 +11,8 @@
 #include <uapi/linux/extnet.h>
 
 #include "device.h"
+#include "datapath.h"
 #include "netlink.h"
-
-static struct genl_family extnet_genl_family;
 
 static struct netlink_range_validation vni_range = {
 	.min = 0,
@@ -42,6 +41,8 @@ static const struct nla_policy map_policy[EXTNET_MAP_A_MAX + 1] = {
 	[EXTNET_MAP_A_PAD] = { .type = NLA_REJECT },
 	[EXTNET_MAP_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[EXTNET_MAP_A_REMOTE6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[EXTNET_MAP_A_ANNOUNCE] = NLA_POLICY_MAX(NLA_U8, EXTNET_ANNOUNCE_MAX),
+	[EXTNET_MAP_A_CONFLICTS] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy extnet_policy[EXTNET_A_MAX + 1] = {
@@ -396,17 +397,26 @@ static int map_add_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = -EINVAL;
 		goto out_put;
 	}
+	if (tb[EXTNET_MAP_A_ANNOUNCE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[EXTNET_MAP_A_ANNOUNCE],
+				    "announce applies to map move only");
+		ret = -EINVAL;
+		goto out_put;
+	}
 
 	ret = extnet_table_insert_vtep(&priv->table, &addr, &remote, lladdr,
 				       replace);
-	if (ret == -EEXIST)
+	if (ret == -EEXIST) {
 		NL_SET_ERR_MSG(info->extack,
 			       "Address is already mapped (use replace)");
-	else if (ret == -ENOSPC)
+	} else if (ret == -ENOSPC) {
 		NL_SET_ERR_MSG(info->extack, "Mapping table is full");
-	else if (!ret)
+	} else if (!ret) {
 		/* It lives elsewhere now: stop delivering it locally. */
 		extnet_neigh_forget(priv, &addr);
+		extnet_event_map(priv, EXTNET_EVENT_MAP_ADDED, &addr, &remote,
+				 lladdr);
+	}
 out_put:
 	extnet_device_put(priv);
 	return ret;
@@ -426,9 +436,14 @@ static int map_del_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = parse_map(info, tb, &addr, NULL, &attr);
 	if (!ret) {
 		ret = extnet_table_remove(&priv->table, &addr);
-		if (ret)
+		if (ret) {
 			NL_SET_ERR_MSG_ATTR(info->extack, attr,
 					    "Address is not mapped");
+		} else {
+			extnet_announce_cancel(priv, &addr);
+			extnet_event_map(priv, EXTNET_EVENT_MAP_REMOVED, &addr,
+					 NULL, NULL);
+		}
 	}
 	extnet_device_put(priv);
 	return ret;
@@ -443,6 +458,102 @@ static int map_flush_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(priv))
 		return PTR_ERR(priv);
 	ret = extnet_table_flush(&priv->table);
+	if (!ret) {
+		extnet_announce_cancel_all(priv);
+		extnet_event_map(priv, EXTNET_EVENT_MAP_FLUSHED, NULL, NULL,
+				 NULL);
+	}
+	extnet_device_put(priv);
+	return ret;
+}
+
+/*
+ * EXTNET_CMD_MAP_MOVE. With a VTEP: the address lives there now. The entry
+ * is added or replaced (counters kept), the local neighbour forgotten, and
+ * the segment told with ARP Announcements. Without one: the address lives
+ * here; its entry, if any, is removed (none is no error: the request states
+ * where the address lives, and repeating it changes nothing) and the host
+ * is probed at once, so that its MAC is known before traffic for it
+ * arrives. Under RTNL
+ * so that the device cannot go down between the check that it is up and
+ * the announcements being queued.
+ */
+static int map_move_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	unsigned int announce = EXTNET_DEFAULT_ANNOUNCE;
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[EXTNET_MAP_A_MAX + 1];
+	struct in6_addr addr, remote;
+	const u8 *lladdr = NULL;
+	struct extnet_dev *priv;
+	bool to_remote = false;
+	struct nlattr *attr;
+	int ret;
+
+	priv = lookup_device(genl_info_net(info), info->attrs, extack);
+	if (IS_ERR(priv))
+		return PTR_ERR(priv);
+	ret = parse_map(info, tb, &addr, NULL, &attr);
+	if (ret)
+		goto out_put;
+	if (tb[EXTNET_MAP_A_REMOTE4] || tb[EXTNET_MAP_A_REMOTE6]) {
+		ret = parse_map(info, tb, &addr, &remote, &attr);
+		if (ret)
+			goto out_put;
+		to_remote = true;
+	} else if (tb[EXTNET_MAP_A_LLADDR] || tb[EXTNET_MAP_A_ANNOUNCE]) {
+		NL_SET_ERR_MSG_ATTR(extack, info->attrs[EXTNET_A_MAP],
+				    "Missing remote VTEP address (lladdr and announce apply to a move to a remote VTEP)");
+		NL_SET_ERR_ATTR_MISS(extack, info->attrs[EXTNET_A_MAP],
+				     EXTNET_MAP_A_REMOTE4);
+		ret = -EINVAL;
+		goto out_put;
+	}
+	if (tb[EXTNET_MAP_A_LLADDR]) {
+		lladdr = nla_data(tb[EXTNET_MAP_A_LLADDR]);
+		if (!is_valid_ether_addr(lladdr)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[EXTNET_MAP_A_LLADDR],
+					    "lladdr must be a unicast, non-zero MAC");
+			ret = -EINVAL;
+			goto out_put;
+		}
+	}
+	if (tb[EXTNET_MAP_A_ANNOUNCE])
+		announce = nla_get_u8(tb[EXTNET_MAP_A_ANNOUNCE]);
+
+	rtnl_lock();
+	if (!to_remote) {
+		extnet_announce_cancel(priv, &addr);
+		if (!extnet_table_remove(&priv->table, &addr))
+			extnet_event_map(priv, EXTNET_EVENT_MAP_MOVED, &addr,
+					 NULL, NULL);
+		/* Find the host now rather than when the first packet for
+		 * it arrives: its answer teaches us its MAC.
+		 */
+		if (netif_running(priv->dev)) {
+			if (ipv6_addr_v4mapped(&addr))
+				extnet_arp_probe(priv, addr.s6_addr32[3]);
+			else
+				extnet_ndisc_probe(priv, &addr);
+		}
+		goto out_unlock;
+	}
+	ret = extnet_table_insert_vtep(&priv->table, &addr, &remote, lladdr,
+				       true);
+	if (ret) {
+		if (ret == -ENOSPC)
+			NL_SET_ERR_MSG(extack, "Mapping table is full");
+		goto out_unlock;
+	}
+	extnet_neigh_forget(priv, &addr);
+	extnet_event_map(priv, EXTNET_EVENT_MAP_MOVED, &addr, &remote, lladdr);
+	ret = extnet_announce_start(priv, &addr, announce);
+	if (ret)
+		NL_SET_ERR_MSG(extack,
+			       "Address moved, but its announcements could not be queued");
+out_unlock:
+	rtnl_unlock();
+out_put:
 	extnet_device_put(priv);
 	return ret;
 }
@@ -556,7 +667,9 @@ static int fill_entry(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u64_64bit(skb, EXTNET_MAP_A_RX_PACKETS,
 			      atomic64_read(&e->rx_packets), EXTNET_MAP_A_PAD) ||
 	    nla_put_u64_64bit(skb, EXTNET_MAP_A_RX_BYTES,
-			      atomic64_read(&e->rx_bytes), EXTNET_MAP_A_PAD)) {
+			      atomic64_read(&e->rx_bytes), EXTNET_MAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, EXTNET_MAP_A_CONFLICTS,
+			      atomic64_read(&e->conflicts), EXTNET_MAP_A_PAD)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -656,9 +769,20 @@ static const struct genl_ops extnet_genl_ops[] = {
 		.cmd = EXTNET_CMD_NEIGH_GET,
 		.dumpit = neigh_get_dumpit,
 	},
+	{
+		.cmd = EXTNET_CMD_MAP_MOVE,
+		.doit = map_move_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
-static struct genl_family extnet_genl_family __ro_after_init = {
+/* Listening needs no privilege: the dumps show the same data. */
+static const struct genl_multicast_group extnet_mcgrps[] = {
+	[EXTNET_MCGRP_EVENTS_ID] = { .name = EXTNET_GENL_MCGRP_EVENTS },
+};
+
+/* Not static: events.c sends on its multicast group. */
+struct genl_family extnet_genl_family __ro_after_init = {
 	.name = EXTNET_GENL_NAME,
 	.version = EXTNET_GENL_VERSION,
 	.maxattr = EXTNET_A_MAX,
@@ -667,6 +791,8 @@ static struct genl_family extnet_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = extnet_genl_ops,
 	.n_ops = ARRAY_SIZE(extnet_genl_ops),
+	.mcgrps = extnet_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(extnet_mcgrps),
 };
 
 /**

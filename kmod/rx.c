@@ -61,8 +61,14 @@ static enum extnet_stats_attr rx_check6(struct extnet_dev *priv,
 		return EXTNET_STATS_A_RX_DROP_MALFORMED;
 
 	*src = extnet_table_lookup(&priv->table, &ip6h->saddr);
-	if (!*src || !ipv6_addr_equal(&(*src)->vtep->addr6, outer_saddr))
+	if (!*src)
 		return EXTNET_STATS_A_RX_DROP_SPOOFED;
+	if (!ipv6_addr_equal(&(*src)->vtep->addr6, outer_saddr)) {
+		/* Claimed by another VTEP than the one it is mapped to. */
+		extnet_conflict(priv, *src, EXTNET_CONFLICT_TUNNEL,
+				eth_hdr(skb)->h_source, outer_saddr);
+		return EXTNET_STATS_A_RX_DROP_SPOOFED;
+	}
 	*daddr = ip6h->daddr;
 	if (extnet_table_lookup(&priv->table, daddr))
 		return EXTNET_STATS_A_RX_DROP_LOOP;
@@ -119,8 +125,14 @@ static enum extnet_stats_attr rx_check4(struct extnet_dev *priv,
 		return EXTNET_STATS_A_RX_DROP_MALFORMED;
 
 	*src = extnet_table_lookup4(&priv->table, iph->saddr);
-	if (!*src || !ipv6_addr_equal(&(*src)->vtep->addr6, outer_saddr))
+	if (!*src)
 		return EXTNET_STATS_A_RX_DROP_SPOOFED;
+	if (!ipv6_addr_equal(&(*src)->vtep->addr6, outer_saddr)) {
+		/* Claimed by another VTEP than the one it is mapped to. */
+		extnet_conflict(priv, *src, EXTNET_CONFLICT_TUNNEL,
+				eth_hdr(skb)->h_source, outer_saddr);
+		return EXTNET_STATS_A_RX_DROP_SPOOFED;
+	}
 	if (extnet_table_lookup4(&priv->table, iph->daddr))
 		return EXTNET_STATS_A_RX_DROP_LOOP;
 	/* Nothing but unicast to one host crosses, in either direction; and

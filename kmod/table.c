@@ -263,6 +263,7 @@ int extnet_table_insert_vtep(struct extnet_table *table,
 		atomic64_set(&e->tx_bytes, atomic64_read(&old->tx_bytes));
 		atomic64_set(&e->rx_packets, atomic64_read(&old->rx_packets));
 		atomic64_set(&e->rx_bytes, atomic64_read(&old->rx_bytes));
+		atomic64_set(&e->conflicts, atomic64_read(&old->conflicts));
 		ret = rhashtable_replace_fast(&t->ht, &old->node, &e->node,
 					      entry_params);
 		if (ret)

@@ -48,6 +48,8 @@ struct extnet_vtep {
  * @tx_bytes: bytes of those inner frames
  * @rx_packets: frames from @addr delivered locally
  * @rx_bytes: bytes of those inner frames
+ * @conflicts: frames dropped because their source claimed @addr from the
+ *	wrong side (EXTNET_MAP_A_CONFLICTS)
  * @rcu: frees the entry after readers are done
  */
 struct extnet_entry {
@@ -60,6 +62,7 @@ struct extnet_entry {
 	atomic64_t tx_bytes;
 	atomic64_t rx_packets;
 	atomic64_t rx_bytes;
+	atomic64_t conflicts;
 	struct rcu_head rcu;
 };
 

@@ -60,8 +60,11 @@ static void xmit_ip4(struct extnet_dev *priv, struct sk_buff *skb)
 	/* A local sender using an address that lives at another site is a
 	 * duplicate address or a loop: never learn it, never forward it.
 	 */
-	if (unlikely(extnet_table_lookup4(&priv->table, iph->saddr))) {
+	entry = extnet_table_lookup4(&priv->table, iph->saddr);
+	if (unlikely(entry)) {
 		extnet_count(priv, EXTNET_STATS_A_TX_DROP_CONFLICT);
+		extnet_conflict(priv, entry, EXTNET_CONFLICT_LOCAL,
+				eth->h_source, NULL);
 		goto drop;
 	}
 	/* Routed: the source is whatever host the stack forwards for. */
@@ -157,8 +160,11 @@ static void xmit_ip6(struct extnet_dev *priv, struct sk_buff *skb)
 	}
 
 	/* As for IPv4: a local source mapped remote is a conflict. */
-	if (unlikely(extnet_table_lookup(&priv->table, &ip6h->saddr))) {
+	entry = extnet_table_lookup(&priv->table, &ip6h->saddr);
+	if (unlikely(entry)) {
 		extnet_count(priv, EXTNET_STATS_A_TX_DROP_CONFLICT);
+		extnet_conflict(priv, entry, EXTNET_CONFLICT_LOCAL,
+				eth->h_source, NULL);
 		goto drop;
 	}
 	if (!extnet_routed(priv))

@@ -53,6 +53,12 @@ tool_rejects "bad VNI names the word" "16777216" link set ext0 vni 16777216
 tool_rejects "routes neither on nor off names the word" "maybe" link set ext0 routes maybe
 tool_rejects "bad address names the word" "203.0.113.300" map add 203.0.113.300 dev ext0 remote 192.0.2.2
 tool_rejects "missing remote" "remote" map add 203.0.113.5 dev ext0
+tool_rejects "map move: remote without VTEP" "remote" map move 203.0.113.5 dev ext0 remote
+tool_rejects "map move: announce out of range names the word" "11" \
+	map move 203.0.113.5 dev ext0 remote 192.0.2.2 announce 11
+tool_rejects "map move: unknown device" "nosuch0" map move 203.0.113.5 dev nosuch0 local
+tool_rejects "map move: non-extnet device (kernel extack)" "not an extnet device" \
+	map move 203.0.113.5 dev dummy0 remote 192.0.2.2
 tool_rejects "duplicate entry (kernel extack)" "already mapped" -batch - <<<"map add 203.0.113.5 dev ext0 remote 192.0.2.2
 map add 203.0.113.5 dev ext0 remote 192.0.2.2"
 check "entries survive bad requests" bash -c \

@@ -35,6 +35,8 @@ GUEST_TESTS=(
 	interop_vxlan.sh
 	teardown.sh
 	hostile_packets.sh
+	events.sh
+	move.sh
 	lifecycle.sh
 	routed.sh
 	bgp.sh

@@ -26,6 +26,7 @@ static const struct command objects[] = {
 	{ "map", do_map, "mapping entries: remote address -> remote VTEP" },
 	{ "neigh", do_neigh, "local neighbours the device has learned" },
 	{ "route", do_route, "host routes of the mapping entries" },
+	{ "monitor", do_monitor, "print events as they happen" },
 	{ "help", do_help, "show this help" },
 };
 
@@ -50,6 +51,7 @@ static void usage(FILE *f)
 	print_grammar(f, map_grammar, &first);
 	print_grammar(f, neigh_grammar, &first);
 	print_grammar(f, route_grammar, &first);
+	print_grammar(f, monitor_grammar, &first);
 	fputs("\nOptions:\n"
 	      "  -s, -stats        show counters\n"
 	      "  -j, -json         print JSON\n"

@@ -15,6 +15,7 @@
 const char *const map_grammar[] = {
 	"extnet map { add | replace } ADDR dev DEV remote VTEP [lladdr MAC]",
 	"extnet map del ADDR dev DEV",
+	"extnet map move ADDR dev DEV { local | remote VTEP [lladdr MAC] [announce N] }",
 	"extnet map show [dev DEV]",
 	"extnet map flush dev DEV",
 	NULL,
@@ -30,6 +31,7 @@ static const size_t map_lens[EXTNET_MAP_A_MAX + 1] = {
 	[EXTNET_MAP_A_RX_BYTES] = sizeof(uint64_t),
 	[EXTNET_MAP_A_ADDR6] = sizeof(struct in6_addr),
 	[EXTNET_MAP_A_REMOTE6] = sizeof(struct in6_addr),
+	[EXTNET_MAP_A_CONFLICTS] = sizeof(uint64_t),
 };
 
 static const struct print_field map_addr_fields[] = {
@@ -45,6 +47,7 @@ static const struct print_field map_fields[] = {
 	{ EXTNET_MAP_A_TX_BYTES, PRINT_UINT, "tx_bytes", " tx_bytes %s", true },
 	{ EXTNET_MAP_A_RX_PACKETS, PRINT_UINT, "rx_packets", " rx_packets %s", true },
 	{ EXTNET_MAP_A_RX_BYTES, PRINT_UINT, "rx_bytes", " rx_bytes %s", true },
+	{ EXTNET_MAP_A_CONFLICTS, PRINT_UINT, "conflicts", " conflicts %s", true },
 };
 
 static void print_map_rest(const struct nlattr *const *tb)
@@ -173,6 +176,80 @@ static int map_del(int argc, char **argv)
 	return map_modify(argc, argv, EXTNET_CMD_MAP_DEL, 0);
 }
 
+/*
+ * "ADDR dev DEV local" or "ADDR dev DEV remote VTEP [lladdr MAC]
+ * [announce N]": where the address lives from now on.
+ */
+static int map_move(int argc, char **argv)
+{
+	const char *addr_word, *dev = NULL, *remote_word = NULL;
+	const char *lladdr_word = NULL, *announce_word = NULL;
+	struct ip_addr addr, remote;
+	uint8_t lladdr[ETH_ALEN];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	uint32_t announce = 0;
+	bool local = false;
+
+	if (!argc)
+		return missing("ADDR");
+	if (get_addr(&addr, "address", *argv))
+		return -1;
+	addr_word = *argv;
+	for (argc--, argv++; argc > 0; argc--, argv++) {
+		if (matches(*argv, "dev")) {
+			if (take_value(&argc, &argv, &dev, "dev") ||
+			    get_ifname(&dev, dev))
+				return -1;
+		} else if (matches(*argv, "local")) {
+			if (local || remote_word)
+				return invarg("give one of local and remote", *argv);
+			local = true;
+		} else if (matches(*argv, "remote")) {
+			if (local || remote_word)
+				return invarg("give one of local and remote", *argv);
+			if (take_value(&argc, &argv, &remote_word, "remote") ||
+			    get_addr(&remote, "remote", remote_word))
+				return -1;
+		} else if (matches(*argv, "lladdr")) {
+			if (take_value(&argc, &argv, &lladdr_word, "lladdr") ||
+			    get_mac(lladdr, "lladdr", lladdr_word))
+				return -1;
+		} else if (matches(*argv, "announce")) {
+			if (take_value(&argc, &argv, &announce_word, "announce") ||
+			    get_uint(&announce, "announce", announce_word, 0, 10))
+				return -1;
+		} else {
+			return unknown_keyword(*argv);
+		}
+	}
+	if (!dev)
+		return missing("dev DEV");
+	if (!local && !remote_word)
+		return missing("local or remote VTEP");
+	if (local && lladdr_word)
+		return invarg("lladdr needs remote VTEP", lladdr_word);
+	if (local && announce_word)
+		return invarg("announce needs remote VTEP", announce_word);
+
+	nlh = ipc_request(EXTNET_CMD_MAP_MOVE, 0);
+	ipc_put_dev(nlh, dev);
+	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+	ipc_put_addr(nlh, EXTNET_MAP_A_ADDR4, EXTNET_MAP_A_ADDR6, &addr, NULL,
+		     addr_word);
+	if (remote_word)
+		ipc_put_addr(nlh, EXTNET_MAP_A_REMOTE4, EXTNET_MAP_A_REMOTE6, &remote,
+			     "remote", remote_word);
+	if (lladdr_word)
+		ipc_put(nlh, EXTNET_MAP_A_LLADDR, ETH_ALEN, lladdr, "lladdr",
+			lladdr_word);
+	if (announce_word)
+		ipc_put_uint(nlh, EXTNET_MAP_A_ANNOUNCE, 1, announce, "announce",
+			     announce_word);
+	mnl_attr_nest_end(nlh, nest);
+	return ipc_run(nlh, NULL, NULL);
+}
+
 static int map_flush(int argc, char **argv)
 {
 	struct nlmsghdr *nlh;
@@ -210,6 +287,7 @@ static const struct command map_commands[] = {
 	{ "show", map_show, "show mapping entries (and their counters with -s)" },
 	{ "list", map_show, "the same as show" },
 	{ "flush", map_flush, "delete every mapping entry of a device" },
+	{ "move", map_move, "make an address local, or move it to a remote VTEP and announce it" },
 	{ "help", map_help, "show the grammar of map commands" },
 };
 

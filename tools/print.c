@@ -88,6 +88,22 @@ void print_obj_end(void)
 	depth--;
 }
 
+void print_record_start(void)
+{
+	if (json_output)
+		json_open('{');
+}
+
+void print_record_end(void)
+{
+	if (json_output) {
+		putchar('}');
+		depth--;
+	}
+	putchar('\n');
+	fflush(stdout);
+}
+
 void print_list_end(bool ok)
 {
 	if (!json_output)

@@ -19,6 +19,12 @@
 void print_obj_start(void);
 void print_obj_end(void);
 void print_list_end(bool ok);
+/*
+ * A stream of objects, one a line (JSON Lines with -j), each flushed at
+ * once: for monitor.
+ */
+void print_record_start(void);
+void print_record_end(void);
 
 void print_nest_start(const char *key);
 void print_nest_end(void);

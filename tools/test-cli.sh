@@ -79,6 +79,9 @@ check "map help" 0 out "extnet map del ADDR dev DEV" map help
 check "neigh help" 0 out "extnet neigh show [dev DEV]" neigh help
 check "route help" 0 out "extnet route sync dev DEV" route help
 check "help lists route sync" 0 out "extnet route sync dev DEV" help
+check "map help shows move" 0 out "extnet map move ADDR dev DEV { local | remote VTEP" map help
+check "monitor help" 0 out "extnet monitor [dev DEV]" monitor help
+check "help shows monitor" 0 out "extnet monitor [dev DEV]" help
 
 # Options, objects and commands.
 check_err "unknown option" 'Error: unknown option "-x"' -x link show
@@ -171,6 +174,33 @@ check_err "map del without dev" 'Error: "dev DEV" is required' map del 203.0.113
 check_err "map flush without dev" 'Error: "dev DEV" is required' map flush
 check_err "map show junk" 'Error: unknown keyword "ext0"' map show ext0
 check_err "neigh show junk" 'Error: unknown keyword "all"' neigh show all
+
+# map move
+check_err "map move without local or remote" 'Error: "local or remote VTEP" is required' \
+	map move 203.0.113.1 dev ext0
+check_err "map move remote without VTEP" 'Error: "remote" needs a value' \
+	map move 203.0.113.1 dev ext0 remote
+check_err "map move local and remote" 'Error: argument "remote" is wrong: give one of local and remote' \
+	map move 203.0.113.1 dev ext0 local remote 192.0.2.2
+check_err "map move twice local" 'argument "local" is wrong: give one of local and remote' \
+	map move 203.0.113.1 dev ext0 local local
+check_err "map move announce 11" 'Error: argument "11" is wrong: announce must be 0..10' \
+	map move 203.0.113.1 dev ext0 remote 192.0.2.2 announce 11
+check_err "map move announce junk" 'argument "x" is wrong: announce' \
+	map move 203.0.113.1 dev ext0 remote 192.0.2.2 announce x
+check_err "map move local with announce" 'Error: argument "3" is wrong: announce needs remote VTEP' \
+	map move 203.0.113.1 dev ext0 local announce 3
+check_err "map move local with lladdr" 'argument "02:00:00:00:00:01" is wrong: lladdr needs remote VTEP' \
+	map move 203.0.113.1 dev ext0 local lladdr 02:00:00:00:00:01
+check_err "map move bad VTEP" 'Error: argument "gB" is wrong: remote' \
+	map move 203.0.113.1 dev ext0 remote gB
+check_err "map move without dev" 'Error: "dev DEV" is required' map move 203.0.113.1 local
+check_err "map move without address" 'Error: "ADDR" is required' map move
+
+# monitor
+check_err "monitor junk" 'Error: unknown keyword "all"' monitor all
+check_err "monitor dev without name" 'Error: "dev" needs a value' monitor dev
+check_err "monitor unknown device" 'Error: cannot find device "nosuch0"' monitor dev nosuch0
 
 # -batch
 check_err "-batch without file" 'Error: "-batch" needs a value' -batch

@@ -45,11 +45,32 @@ static uint16_t family;
 static unsigned int seq, tests, failed;
 static const char *ext_dev, *other_dev, *netns_path, *foreign_dev;
 
+/* Id of the family's "events" multicast group. */
+static uint32_t events_group;
+
+static int group_cb(const struct nlattr *grp, void *data)
+{
+	const struct nlattr *a, *name = NULL, *id = NULL;
+
+	(void)data;
+	mnl_attr_for_each_nested(a, grp) {
+		if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME)
+			name = a;
+		else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID)
+			id = a;
+	}
+	if (name && id && !strcmp(mnl_attr_get_str(name), EXTNET_GENL_MCGRP_EVENTS))
+		events_group = mnl_attr_get_u32(id);
+	return MNL_CB_OK;
+}
+
 static int family_cb(const struct nlattr *attr, void *data)
 {
 	(void)data;
 	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID)
 		family = mnl_attr_get_u16(attr);
+	else if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GROUPS)
+		mnl_attr_parse_nested(attr, group_cb, NULL);
 	return MNL_CB_OK;
 }
 
@@ -204,6 +225,93 @@ static struct nlmsghdr *map_req(char *buf, uint8_t cmd, uint16_t flags,
 		put_in(nlh, EXTNET_MAP_A_REMOTE4, remote);
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
+}
+
+/* A MAP_MOVE request: @remote NULL moves the address here; @announce < 0
+ * leaves EXTNET_MAP_A_ANNOUNCE out.
+ */
+static struct nlmsghdr *move_req(char *buf, const char *dev, const char *addr,
+				 const char *remote, int announce)
+{
+	struct nlmsghdr *nlh = REQ(EXTNET_CMD_MAP_MOVE, 0);
+	struct nlattr *nest;
+
+	if (dev)
+		dev_attr(nlh, dev);
+	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+	if (addr)
+		put_in(nlh, EXTNET_MAP_A_ADDR4, addr);
+	if (remote)
+		put_in(nlh, EXTNET_MAP_A_REMOTE4, remote);
+	if (announce >= 0)
+		mnl_attr_put_u8(nlh, EXTNET_MAP_A_ANNOUNCE, announce);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void move_cases(void)
+{
+	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0x52 };
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = move_req(buf, ext_dev, "203.0.113.52", NULL, 3);
+	expect("map move: announce without a VTEP", nlh, EINVAL,
+	       "Missing remote");
+	nlh = REQ(EXTNET_CMD_MAP_MOVE, 0);
+	dev_attr(nlh, ext_dev);
+	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+	put_in(nlh, EXTNET_MAP_A_ADDR4, "203.0.113.52");
+	mnl_attr_put(nlh, EXTNET_MAP_A_LLADDR, sizeof(mac), mac);
+	mnl_attr_nest_end(nlh, nest);
+	expect("map move: lladdr without a VTEP", nlh, EINVAL, "Missing remote");
+	nlh = move_req(buf, ext_dev, "203.0.113.52", "192.0.2.2", 11);
+	expect("map move: announce 11 (> 10)", nlh, ERANGE, "range");
+	nlh = move_req(buf, ext_dev, NULL, "192.0.2.2", -1);
+	expect("map move without an address", nlh, EINVAL, "Missing overlay");
+	nlh = move_req(buf, ext_dev, "203.0.113.52", "224.0.0.1", -1);
+	expect("map move to a multicast VTEP", nlh, EINVAL, "unicast");
+	nlh = move_req(buf, NULL, "203.0.113.52", "192.0.2.2", -1);
+	expect("map move without a device", nlh, EINVAL, "Missing device");
+	nlh = REQ(EXTNET_CMD_MAP_MOVE, 0);
+	mnl_attr_put_u32(nlh, EXTNET_A_IFINDEX, 0x7ffffff0);
+	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+	put_in(nlh, EXTNET_MAP_A_ADDR4, "203.0.113.52");
+	put_in(nlh, EXTNET_MAP_A_REMOTE4, "192.0.2.2");
+	mnl_attr_nest_end(nlh, nest);
+	expect("map move on an unknown ifindex", nlh, ENODEV, "No such device");
+	nlh = move_req(buf, other_dev, "203.0.113.52", "192.0.2.2", -1);
+	expect("map move on a non-extnet device", nlh, EOPNOTSUPP,
+	       "not an extnet device");
+	nlh = REQ(EXTNET_CMD_MAP_MOVE, 0);
+	dev_attr(nlh, ext_dev);
+	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+	put_in(nlh, EXTNET_MAP_A_ADDR4, "203.0.113.52");
+	mnl_attr_put_u64(nlh, EXTNET_MAP_A_CONFLICTS, 1);
+	mnl_attr_nest_end(nlh, nest);
+	expect("map move with the read-only conflict counter", nlh, EINVAL,
+	       NULL);
+	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	dev_attr(nlh, ext_dev);
+	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+	put_in(nlh, EXTNET_MAP_A_ADDR4, "203.0.113.52");
+	put_in(nlh, EXTNET_MAP_A_REMOTE4, "192.0.2.2");
+	mnl_attr_put_u8(nlh, EXTNET_MAP_A_ANNOUNCE, 3);
+	mnl_attr_nest_end(nlh, nest);
+	expect("map add with announce (move only)", nlh, EINVAL, "map move only");
+
+	nlh = move_req(buf, ext_dev, "203.0.113.52", "192.0.2.2", 0);
+	expect("map move to a VTEP succeeds", nlh, 0, NULL);
+	nlh = move_req(buf, ext_dev, "203.0.113.52", "192.0.2.3", 0);
+	expect("map move to another VTEP succeeds", nlh, 0, NULL);
+	nlh = move_req(buf, ext_dev, "203.0.113.52", NULL, -1);
+	expect("map move local of a mapped address succeeds", nlh, 0, NULL);
+	nlh = move_req(buf, ext_dev, "203.0.113.52", NULL, -1);
+	expect("map move local of an unmapped address is a no-op", nlh, 0, NULL);
+	nlh = map_req(buf, EXTNET_CMD_MAP_DEL, 0, ext_dev, "203.0.113.52", NULL);
+	expect("after the move local the entry is gone", nlh, ENOENT,
+	       "not mapped");
 }
 
 static void link_cases(void)
@@ -1338,11 +1446,25 @@ static void unprivileged_cases(void)
 		nlh = REQ(EXTNET_CMD_LINK_GET, 0);
 		dev_attr(nlh, ext_dev);
 		expect("unprivileged link show is allowed", nlh, 0, NULL);
+		nlh = move_req(buf, ext_dev, "203.0.113.51", "192.0.2.2", 0);
+		expect("unprivileged map move", nlh, EPERM, NULL);
+		tests++;
+		if (!events_group ||
+		    mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &events_group,
+					  sizeof(events_group))) {
+			failed++;
+			printf("not ok %u - unprivileged listener joins the events group\n",
+			       tests);
+			printf("# group %u: %s\n", events_group, strerror(errno));
+		} else {
+			printf("ok %u - unprivileged listener joins the events group\n",
+			       tests);
+		}
 		fflush(stdout);
 		exit(failed ? 1 : 0);
 	}
 	waitpid(pid, &status, 0);
-	tests += 4;
+	tests += 6;
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		failed++;
 }
@@ -1371,6 +1493,7 @@ int main(int argc, char **argv)
 	open_socket();
 	link_cases();
 	map_cases();
+	move_cases();
 	unprivileged_cases();
 	malformed_cases();
 	duplicate_cases();

@@ -115,6 +115,8 @@
  *            (and their bytes, inner Ethernet frame) sent to the address
  *        EXTNET_MAP_A_RX_PACKETS, EXTNET_MAP_A_RX_BYTES: NLA_U64, frames
  *            received from the address through the tunnel
+ *        EXTNET_MAP_A_CONFLICTS: NLA_U64, frames dropped because their
+ *            source claimed the address from the wrong side
  *
  *    A dump that runs while the table changes may miss entries added or
  *    removed during it. If the table is resized meanwhile the dump starts
@@ -124,6 +126,56 @@
  *
  * EXTNET_CMD_MAP_FLUSH: remove every mapping entry of a device. Request:
  * device.
+ *
+ * EXTNET_CMD_MAP_MOVE: change where an address lives, in one request.
+ * Request:
+ *
+ *    EXTNET_A_IFINDEX or EXTNET_A_IFNAME
+ *    EXTNET_A_MAP: NLA_NESTED
+ *        EXTNET_MAP_A_ADDR4 or _ADDR6: overlay address (required)
+ *        EXTNET_MAP_A_REMOTE4 or _REMOTE6: its VTEP from now on; absent:
+ *                              the address lives on the local segment now
+ *        EXTNET_MAP_A_LLADDR: 6 bytes, as for EXTNET_CMD_MAP_ADD (only
+ *                             with a VTEP)
+ *        EXTNET_MAP_A_ANNOUNCE: NLA_U8, 0..10, announcements to send
+ *                               (only with a VTEP; default
+ *                               EXTNET_DEFAULT_ANNOUNCE)
+ *
+ *    With a VTEP the entry is added or replaced as by EXTNET_CMD_MAP_REPLACE
+ *    (counters kept), a learned local neighbour of the address is
+ *    forgotten, and the device, if up, sends ANNOUNCE ARP Announcements
+ *    (RFC 5227 §3: ARP requests, sender and target protocol address both
+ *    the address, target hardware address zero, broadcast, sender hardware
+ *    address the entry's lladdr or the device's MAC) into the segment, the
+ *    first at once and the others 1 s apart, so that hosts update their ARP
+ *    caches (RFC 826); for an IPv6 address unsolicited Neighbour
+ *    Advertisements to all nodes with the Override flag (RFC 4861 §7.2.6).
+ *    They stop when the address is moved again, its entry
+ *    is deleted or flushed, or the device goes down or away. Without a VTEP
+ *    the entry is removed and the device probes for the host; an address
+ *    that is not mapped is no error (the request states where the address
+ *    lives; repeating it changes nothing). Errors: as for MAP_ADD; -EINVAL
+ *    if LLADDR or ANNOUNCE come without a VTEP, -ERANGE if ANNOUNCE > 10.
+ *
+ * EXTNET_CMD_EVENT: notifications multicast on the group
+ * EXTNET_GENL_MCGRP_EVENTS in the device's network namespace; joining it
+ * needs no privilege (dumps show the same data). Each message:
+ *
+ *    EXTNET_A_EVENT: NLA_U8, enum extnet_event
+ *    EXTNET_A_IFINDEX: NLA_U32, EXTNET_A_IFNAME: NLA_NUL_STRING
+ *    EXTNET_A_MAP (MAP_ADDED, _REMOVED, _MOVED): ADDR4 or ADDR6, and
+ *        REMOTE4 or REMOTE6 and LLADDR if the address lives at a VTEP
+ *        (REMOVED: the address only)
+ *    EXTNET_A_NEIGH (NEIGH_LEARNED, _EXPIRED, PROBE_FAILED): ADDR4 or
+ *        ADDR6, and LLADDR unless the probe failed
+ *    EXTNET_A_CONFLICT (CONFLICT): SIDE, ADDR4 or ADDR6, LLADDR (the
+ *        frame's source MAC) and, from the tunnel, REMOTE4 or REMOTE6 (the
+ *        VTEP it came from)
+ *
+ *    MAP_FLUSHED carries no EXTNET_A_MAP. Conflict events are limited to 5
+ *    a second per device; the others count in
+ *    EXTNET_STATS_A_EVENTS_SUPPRESSED. A listener that reads too slowly
+ *    gets ENOBUFS and loses events, as with any netlink multicast.
  *
  * EXTNET_CMD_NEIGH_GET (dumpit only): learned local neighbours of one device.
  * Request: device (required). One message per neighbour:
@@ -457,6 +509,8 @@ enum extnet_mode {
  *	side (EXTNET_A_CONFLICT); rate-limited
  * @EXTNET_EVENT_PROBE_FAILED: a local host did not answer its probes
  *	(EXTNET_A_NEIGH)
+ * @EXTNET_EVENT_MAP_FLUSHED: EXTNET_CMD_MAP_FLUSH removed every mapping
+ *	entry of the device (one event, no EXTNET_A_MAP)
  */
 enum extnet_event {
 	EXTNET_EVENT_MAP_ADDED = 1,
@@ -466,6 +520,7 @@ enum extnet_event {
 	EXTNET_EVENT_NEIGH_EXPIRED,
 	EXTNET_EVENT_CONFLICT,
 	EXTNET_EVENT_PROBE_FAILED,
+	EXTNET_EVENT_MAP_FLUSHED,
 };
 
 /**

@@ -1,0 +1,203 @@
+#!/bin/bash
+# Moving an address: host hA2 moves from site A to site B (its veth is
+# re-attached to gB's bridge, its address kept) and the gateways follow
+# with `extnet map move` (gB: local, gA: remote gB). A ping from hA1 every
+# 100 ms loses at most 2 echoes once hA2 is plugged in at site B, and a TCP
+# stream survives. gA tells site A
+# with 3 ARP Announcements 1 s apart from ext0's MAC (checked in a pcap),
+# and forgets hA2 as a local neighbour. Moving back or taking the device
+# down stops the announcements; deleting the device and unloading the
+# module with announcements pending is clean. See topo.sh for the picture.
+# Functions run through check() look unreachable to shellcheck:
+# shellcheck disable=SC2317
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=topo.sh
+. "$(dirname "$0")/topo.sh"
+
+ktap_plan 19
+
+two_sites
+for ns in gA gB hA1 hA2 hB1; do
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+done
+HA2=203.0.113.12
+EXT_A=$(mac_of gA ext0)
+# As a hypervisor does for a migrated VM, hA2 announces itself (gratuitous
+# ARP) when its link comes up at the new site: gB, which takes the address
+# as local by then, learns its MAC from it.
+run ip netns exec hA2 sysctl -qw net.ipv4.conf.eth0.arp_notify=1
+
+check "before: hA1 reaches hA2 on site A's bridge" in_ns hA1 ping -c 1 -W 3 "$HA2"
+check "before: gA learned hA2 (hB1 -> hA2)" in_ns hB1 ping -c 1 -W 3 "$HA2"
+check "before: hA1 caches hA2's own MAC" bash -c \
+	"ip netns exec hA1 ip neigh show $HA2 | grep -qi ' $(mac_of hA2 eth0) '"
+
+# Gratuitous ARP seen by hA1: ARP whose sender and target addresses are
+# both 203.0.113.12 (0xcb00710c).
+PCAP=$_LIB_TMP/garp.pcap
+GARP='arp and arp[14:4] = 0xcb00710c and arp[24:4] = 0xcb00710c'
+ip netns exec hA1 tcpdump -Z root -n -U -i eth0 -w "$PCAP" "$GARP" >/dev/null 2>"$PCAP.err" &
+TCPDUMP=$!
+wait_for grep -q "listening on" "$PCAP.err"
+
+# The commands of the move go to `extnet -batch` and `ip -batch`
+# processes started beforehand and fed through FIFOs: starting programs
+# is slow in the guest, and the move should take as long as it would on
+# real gateways.
+mkfifo "$_LIB_TMP"/{gA,gB,ipA,ipB}.cmd
+ip netns exec gA extnet -batch "$_LIB_TMP/gA.cmd" >"$_LIB_TMP/gA.out" 2>&1 &
+BATCH_A=$!
+ip netns exec gB extnet -batch "$_LIB_TMP/gB.cmd" >"$_LIB_TMP/gB.out" 2>&1 &
+BATCH_B=$!
+ip -n gA -batch "$_LIB_TMP/ipA.cmd" >"$_LIB_TMP/ipA.out" 2>&1 &
+IP_A=$!
+ip -n gB -batch "$_LIB_TMP/ipB.cmd" >"$_LIB_TMP/ipB.out" 2>&1 &
+IP_B=$!
+exec 3>"$_LIB_TMP/gA.cmd" 4>"$_LIB_TMP/gB.cmd" 5>"$_LIB_TMP/ipA.cmd" 6>"$_LIB_TMP/ipB.cmd"
+
+# in_gB IF: IF is in gB (read through a process of gB, without starting
+# one).
+in_gB() {
+	local line
+	while IFS= read -r line; do
+		[[ $line != *" $1:"* ]] || return 0
+	done <"/proc/$BATCH_B/net/dev"
+	return 1
+}
+# A FIFO nobody writes to: `read -t` on it sleeps without starting a
+# program.
+mkfifo "$_LIB_TMP/idle"
+exec 7<>"$_LIB_TMP/idle"
+
+# A slow TCP stream and a ping every 100 ms across the move.
+ip netns exec hA2 iperf3 -s -1 -B "$HA2" >"$_LIB_TMP/iperf-s.log" 2>&1 &
+wait_for -t 10 bash -c "ip netns exec hA2 ss -Hltn 'sport = :5201' | grep -q LISTEN"
+ip netns exec hA1 iperf3 -c "$HA2" -t 20 -b 4M >"$_LIB_TMP/iperf.log" 2>&1 &
+IPERF=$!
+ip netns exec hA1 ping -D -O -i 0.1 -c 150 "$HA2" >"$_LIB_TMP/ping.log" 2>&1 &
+PING=$!
+sleep 4
+
+before=$(counter gA ext0 announces)
+# gB first takes the address as local; then the host moves; then gA
+# sends it to gB and announces it.
+t0=$EPOCHREALTIME
+echo "map move $HA2 dev ext0 local" >&4
+echo "link set lan2 netns gB" >&5
+until in_gB lan2; do read -r -t 0.01 -u 7 || true; done
+t1=$EPOCHREALTIME
+echo "link set lan2 master br0 up" >&6
+echo "map move $HA2 dev ext0 remote $UL_B" >&3
+diag "move: started $t0, hA2's veth in gB $t1"
+check "right after the announcement hA1 caches hA2 at gA's ext0 MAC" \
+	wait_for -t 2 bash -c "ip netns exec hA1 ip neigh show $HA2 | grep -qi ' $EXT_A '"
+exec 3>&- 4>&- 5>&- 6>&-
+rc_a=0 rc_b=0 rc_ip=0 rc_iperf=0
+wait "$BATCH_A" || rc_a=$?
+wait "$BATCH_B" || rc_b=$?
+wait "$IP_A" || rc_ip=$?
+wait "$IP_B" || rc_ip=$?
+check "extnet -batch of gA and gB ran the move" test "$rc_a" -eq 0 -a "$rc_b" -eq 0
+diag "$(cat "$_LIB_TMP"/*.out)"
+check "ip -batch moved hA2's veth to gB's bridge" bash -c \
+	"test $rc_ip -eq 0 && ip -n gB link show lan2 | grep -q 'master br0'"
+
+wait "$PING" || true
+diag "$(grep -v 'bytes from' "$_LIB_TMP/ping.log")"
+diag "$(tail -n 3 "$_LIB_TMP/ping.log")"
+sent=$(awk '/packets transmitted/ { print $1 }' "$_LIB_TMP/ping.log")
+got=$(awk '/packets transmitted/ { print $4 }' "$_LIB_TMP/ping.log")
+# Echoes lost after hA2 was plugged in at site B: what the gateways'
+# switch-over costs. (Before that, the guest's netns move of the veth,
+# which takes 0.1 to over 1 s under TCG depending on load, loses echoes no
+# gateway can save.) ping -D -O prints "[time] no answer yet for
+# icmp_seq=N" when it sends N + 1, 100 ms after N.
+lost_after=$(awk -v t1="$t1" '
+	/bytes from/ { sub(/.*icmp_seq=/, ""); sub(/ .*/, ""); got[$0] = 1 }
+	/no answer yet/ { t = substr($1, 2) + 0; s = $NF; sub(/.*=/, "", s)
+		if (t - 0.1 >= t1) late[s] = 1 }
+	END { n = 0; for (s in late) if (!(s in got)) n++; print n }' "$_LIB_TMP/ping.log")
+diag "echoes lost: $((sent - got)) in all, $lost_after after hA2 was plugged in at site B"
+check "ping every 100 ms: at most 2 echoes lost once hA2 is at site B ($sent sent, $got back)" \
+	test "$sent" -eq 150 -a "$lost_after" -le 2
+wait "$IPERF" || rc_iperf=$?
+check "the TCP stream survives the move (iperf3 -t 20 completes)" test "$rc_iperf" -eq 0
+diag "$(tail -n 4 "$_LIB_TMP/iperf.log")"
+check "after: hB1 reaches hA2 at site B" in_ns hB1 ping -c 1 -W 3 "$HA2"
+
+sleep 2
+kill -INT "$TCPDUMP"
+wait "$TCPDUMP" || true
+diag "$(pcap_read "$PCAP" -e -tt)"
+check "gA counted 3 announcements" \
+	test "$(($(counter gA ext0 announces) - before))" -eq 3
+check "pcap: 3 ARP Announcements (request, sender = target = hA2, from ext0's MAC)" \
+	test "$(pcap_read "$PCAP" -e | grep -ci " $EXT_A > ff:ff:ff:ff:ff:ff.*Request who-has $HA2 tell $HA2")" -eq 3
+# spaced FILE: successive packets are 0.8 to 1.5 s apart (1 s nominal).
+spaced() {
+	pcap_read "$1" -tt | awk '{ t = $1 + 0 } NR > 1 { d = t - prev; print d;
+		if (d < 0.8 || d > 1.5) bad = 1 } { prev = t } END { exit bad }'
+}
+check "pcap: announcements 1 s apart" spaced "$PCAP"
+check "gA no longer has hA2 as a local neighbour" bash -c \
+	"! ip netns exec gA extnet neigh show dev ext0 | grep -q '^$HA2 '"
+
+# Counters are kept when a move replaces an entry.
+in_ns hA1 ping -c 2 -i 0.2 -W 2 203.0.113.21
+tx_of() {
+	ip netns exec gA extnet -s map show dev ext0 | awk '$1 == "203.0.113.21" {
+		for (i = 2; i < NF; i++) if ($i == "tx_packets") print $(i + 1) }'
+}
+tx=$(tx_of)
+in_ns gA extnet map move 203.0.113.21 dev ext0 remote "$UL_B" lladdr 02:00:00:00:00:21 announce 0
+check "a move to a VTEP keeps the entry's counters (tx_packets $tx)" \
+	test "$(tx_of)" -ge "$tx" -a "$tx" -gt 0
+
+# IPv6: unsolicited Neighbour Advertisements, Override set, Solicited
+# and Router clear (RFC 4861 §7.2.6), to all nodes.
+PCAP6=$_LIB_TMP/na.pcap
+ip netns exec hA1 tcpdump -Z root -n -U -i eth0 -w "$PCAP6" 'icmp6 and ip6[40] = 136' \
+	>/dev/null 2>"$PCAP6.err" &
+TCPDUMP6=$!
+wait_for grep -q "listening on" "$PCAP6.err"
+n=$(counter gA ext0 announces)
+in_ns gA extnet map move 2001:db8:1::60 dev ext0 remote "$UL_B" announce 2
+announced() {
+	test "$(counter gA ext0 announces)" -eq "$1"
+}
+check "IPv6: 2 announcements counted" wait_for -t 10 announced "$((n + 2))"
+sleep 1
+kill -INT "$TCPDUMP6"
+wait "$TCPDUMP6" || true
+diag "$(pcap_read "$PCAP6" -e -v)"
+check "IPv6: 2 unsolicited NAs (Override only) for the address from ext0's MAC to all nodes" \
+	test "$(pcap_read "$PCAP6" -e 'ip6[44] & 0xe0 = 0x20' |
+		grep -ci " $EXT_A > 33:33:00:00:00:01.*neighbor advertisement, tgt is 2001:db8:1::60")" -eq 2
+
+# Moving back stops the announcements at once.
+in_ns gA extnet map move 203.0.113.60 dev ext0 remote "$UL_B" announce 10
+sleep 1.5
+in_ns gA extnet map move 203.0.113.60 dev ext0 local
+n=$(counter gA ext0 announces)
+sleep 2.5
+check "moving back cancels pending announcements" \
+	test "$(counter gA ext0 announces)" -eq "$n"
+# So does taking the device down.
+in_ns gA extnet map move 203.0.113.61 dev ext0 remote "$UL_B" announce 10
+in_ns gA ip link set ext0 down
+n=$(counter gA ext0 announces)
+sleep 2.5
+check "link down cancels pending announcements" \
+	test "$(counter gA ext0 announces)" -eq "$n"
+in_ns gA ip link set ext0 up
+in_ns gA extnet map move 203.0.113.62 dev ext0 remote "$UL_B" announce 10
+in_ns gB extnet map move 203.0.113.62 dev ext0 remote "$UL_A" announce 10
+# Device deletion and module unload with announcements pending.
+in_ns gA ip link del ext0
+check "module unload with announcements pending" rmmod extnet
+extnet_load
+
+ktap_finish
