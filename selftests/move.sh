@@ -121,8 +121,15 @@ lost_after=$(awk -v t1="$t1" '
 		if (t - 0.1 >= t1) late[s] = 1 }
 	END { n = 0; for (s in late) if (!(s in got)) n++; print n }' "$_LIB_TMP/ping.log")
 diag "echoes lost: $((sent - got)) in all, $lost_after after hA2 was plugged in at site B"
-check "ping every 100 ms: at most 2 echoes lost once hA2 is at site B ($sent sent, $got back)" \
-	test "$sent" -eq 150 -a "$lost_after" -le 2
+# Under KASAN, lockdep and kmemleak (the debug kernel) every packet costs
+# many times more: how long a switch-over takes says nothing there.
+if [[ -e /sys/kernel/debug/kmemleak ]]; then
+	skip "ping every 100 ms: at most 2 echoes lost once hA2 is at site B ($sent sent, $got back)" \
+		"timing is meaningless on the debug kernel"
+else
+	check "ping every 100 ms: at most 2 echoes lost once hA2 is at site B ($sent sent, $got back)" \
+		test "$sent" -eq 150 -a "$lost_after" -le 2
+fi
 wait "$IPERF" || rc_iperf=$?
 check "the TCP stream survives the move (iperf3 -t 20 completes)" test "$rc_iperf" -eq 0
 diag "$(tail -n 4 "$_LIB_TMP/iperf.log")"
