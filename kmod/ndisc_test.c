@@ -209,7 +209,18 @@ static void nd_xmit_desc(const struct nd_xmit_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(nd_xmit, nd_xmit_cases, nd_xmit_desc);
 
-static void extnet_nd_test_xmit(struct kunit *test)
+/* Bridged (a bridge port: learns) or routed (not one: never learns). */
+static void nd_test_set_bridged(struct extnet_dev *priv, bool bridged)
+{
+	rtnl_lock();
+	if (bridged)
+		priv->dev->priv_flags |= IFF_BRIDGE_PORT;
+	else
+		priv->dev->priv_flags &= ~IFF_BRIDGE_PORT;
+	rtnl_unlock();
+}
+
+static void nd_test_xmit_case(struct kunit *test, bool bridged)
 {
 	static const enum extnet_stats_attr counters[] = {
 		EXTNET_STATS_A_NA_REPLIES,
@@ -236,7 +247,9 @@ static void extnet_nd_test_xmit(struct kunit *test)
 			       ND_OPT_TARGET_LL_ADDR, nd_host_mac);
 		KUNIT_ASSERT_NOT_NULL(test, skb);
 	}
+	nd_test_set_bridged(priv, bridged);
 	nd_test_xmit(priv, skb);
+	nd_test_set_bridged(priv, false);
 
 	for (i = 0; i < ARRAY_SIZE(counters); i++) {
 		u64 v = extnet_kunit_counter(priv, counters[i]);
@@ -245,7 +258,18 @@ static void extnet_nd_test_xmit(struct kunit *test)
 				    "counter %d", counters[i]);
 	}
 	KUNIT_EXPECT_EQ(test, extnet_neigh_count(&priv->neighs),
-			c->learned ? 1U : 0U);
+			bridged && c->learned ? 1U : 0U);
+}
+
+static void extnet_nd_test_xmit(struct kunit *test)
+{
+	nd_test_xmit_case(test, true);
+}
+
+/* Routed: the host's own NS and NA are answered or dropped, never learned. */
+static void extnet_nd_test_xmit_routed(struct kunit *test)
+{
+	nd_test_xmit_case(test, false);
 }
 
 /* NA flags (RFC 4861 §4.4), first word in host order. */
@@ -366,6 +390,7 @@ static struct kunit_case extnet_nd_test_cases[] = {
 	KUNIT_CASE(extnet_nd_test_parse_ns),
 	KUNIT_CASE_PARAM(extnet_nd_test_lies, nd_lies_gen_params),
 	KUNIT_CASE_PARAM(extnet_nd_test_xmit, nd_xmit_gen_params),
+	KUNIT_CASE_PARAM(extnet_nd_test_xmit_routed, nd_xmit_gen_params),
 	KUNIT_CASE(extnet_nd_test_na_lladdr),
 	KUNIT_CASE(extnet_nd_test_na_dev_mac),
 	KUNIT_CASE(extnet_nd_test_na_dad),
