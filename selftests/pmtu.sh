@@ -130,7 +130,7 @@ done
 capture_start gA wan0 "$PCAP"
 HPCAP=$_LIB_TMP/hA1.pcap
 printf '# [hA1] tcpdump -i eth0 -w %s tcp\n' "$HPCAP"
-ip netns exec hA1 tcpdump -Z root -n -U -i eth0 -w "$HPCAP" tcp >/dev/null 2>"$HPCAP.err" &
+ip netns exec hA1 tcpdump -Z root -n -U -s 300 -i eth0 -w "$HPCAP" tcp >/dev/null 2>"$HPCAP.err" &
 hpid=$!
 wait_for grep -q "listening on" "$HPCAP.err"
 check "iperf3 TCP hA2 -> hB1, clamping auto" iperf_pair hB1 203.0.113.21 hA2

@@ -80,8 +80,11 @@ mac_of() {
 # capture_stop; waits until the capture is live.
 capture_start() {
 	printf '# [%s] tcpdump -i %s -w %s\n' "$1" "$2" "$3"
-	# ip netns exec execs tcpdump: $! is tcpdump itself.
-	ip netns exec "$1" tcpdump -Z root -n -U -i "$2" -w "$3" udp >/dev/null 2>"$3.err" &
+	# ip netns exec execs tcpdump: $! is tcpdump itself. Headers only
+	# (-s 300: outer IPv6 + UDP + VXLAN + inner Ethernet, IPv6 and TCP
+	# with options): a veth passes GSO packets of up to 64 KiB, and whole
+	# ones from an iperf3 run would fill the guest's RAM-backed /tmp.
+	ip netns exec "$1" tcpdump -Z root -n -U -s 300 -i "$2" -w "$3" udp >/dev/null 2>"$3.err" &
 	_CAPTURE_PID=$!
 	wait_for grep -q "listening on" "$3.err"
 }
