@@ -38,13 +38,31 @@ static const struct iphdr *pull_ip4(struct sk_buff *skb)
 	return iph;
 }
 
+/* Sends @skb to @entry's VTEP and counts it on the entry, or as dropped. */
+static void tunnel(struct extnet_dev *priv, struct extnet_entry *entry,
+		   struct sk_buff *skb)
+{
+	unsigned int len = skb->len;
+	int ret;
+
+	ret = extnet_socket_send(priv, entry, skb);
+	if (unlikely(ret)) {
+		/* Too big: answered with ICMP (pmtu.c), counted there. */
+		if (ret == -EMSGSIZE)
+			return;
+		extnet_count(priv, EXTNET_STATS_A_TX_DROP_NO_ROUTE);
+		dev_core_stats_tx_dropped_inc(priv->dev);
+		return;
+	}
+	atomic64_inc(&entry->tx_packets);
+	atomic64_add(len, &entry->tx_bytes);
+}
+
 static void xmit_ip4(struct extnet_dev *priv, struct sk_buff *skb)
 {
 	const struct ethhdr *eth = eth_hdr(skb);
 	struct extnet_entry *entry;
 	const struct iphdr *iph;
-	unsigned int len;
-	int ret;
 
 	if (is_multicast_ether_addr(eth->h_dest)) {
 		extnet_count(priv, EXTNET_STATS_A_TX_DROP_MULTICAST);
@@ -77,18 +95,7 @@ static void xmit_ip4(struct extnet_dev *priv, struct sk_buff *skb)
 		goto drop;
 	}
 
-	len = skb->len;
-	ret = extnet_socket_send(priv, entry, skb);
-	if (unlikely(ret)) {
-		/* Too big: answered with ICMP (pmtu.c), counted there. */
-		if (ret == -EMSGSIZE)
-			return;
-		extnet_count(priv, EXTNET_STATS_A_TX_DROP_NO_ROUTE);
-		dev_core_stats_tx_dropped_inc(priv->dev);
-		return;
-	}
-	atomic64_inc(&entry->tx_packets);
-	atomic64_add(len, &entry->tx_bytes);
+	tunnel(priv, entry, skb);
 	return;
 
 drop:
@@ -138,8 +145,7 @@ static void xmit_ip6(struct extnet_dev *priv, struct sk_buff *skb)
 {
 	const struct ipv6hdr *ip6h;
 	struct extnet_entry *entry;
-	unsigned int len, icmp_off;
-	int ret;
+	unsigned int icmp_off;
 	const struct ethhdr *eth;
 
 	ip6h = pull_ip6(skb);
@@ -176,18 +182,7 @@ static void xmit_ip6(struct extnet_dev *priv, struct sk_buff *skb)
 		goto drop;
 	}
 
-	len = skb->len;
-	ret = extnet_socket_send(priv, entry, skb);
-	if (unlikely(ret)) {
-		/* Too big: answered with ICMP (pmtu.c), counted there. */
-		if (ret == -EMSGSIZE)
-			return;
-		extnet_count(priv, EXTNET_STATS_A_TX_DROP_NO_ROUTE);
-		dev_core_stats_tx_dropped_inc(priv->dev);
-		return;
-	}
-	atomic64_inc(&entry->tx_packets);
-	atomic64_add(len, &entry->tx_bytes);
+	tunnel(priv, entry, skb);
 	return;
 
 drop:
