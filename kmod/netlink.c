@@ -322,23 +322,18 @@ static struct nlattr *parse_addr46(struct netlink_ext_ack *extack,
 	return NULL;
 }
 
-/* Parses EXTNET_A_MAP of a request: the overlay address (EXTNET_MAP_A_ADDR4
- * or _ADDR6), and the VTEP (EXTNET_MAP_A_REMOTE4 or _REMOTE6) if @remote is
- * not NULL. Sets *@addr_attr to the attribute naming the overlay address.
+/* Parses one EXTNET_A_MAP (@map) of a request: the overlay address
+ * (EXTNET_MAP_A_ADDR4 or _ADDR6), and the VTEP (EXTNET_MAP_A_REMOTE4 or
+ * _REMOTE6) if @remote is not NULL. Sets *@addr_attr to the attribute
+ * naming the overlay address.
  */
-static int parse_map(struct genl_info *info, struct nlattr **tb,
-		     struct in6_addr *addr, struct in6_addr *remote,
-		     struct nlattr **addr_attr)
+static int parse_map_nest(struct netlink_ext_ack *extack, struct nlattr *map,
+			  struct nlattr **tb, struct in6_addr *addr,
+			  struct in6_addr *remote, struct nlattr **addr_attr)
 {
-	struct netlink_ext_ack *extack = info->extack;
-	struct nlattr *map = info->attrs[EXTNET_A_MAP];
 	struct nlattr *attr;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, EXTNET_A_MAP)) {
-		NL_SET_ERR_MSG(extack, "Missing mapping entry attribute");
-		return -EINVAL;
-	}
 	ret = nla_parse_nested(tb, EXTNET_MAP_A_MAX, map, map_policy, extack);
 	if (ret)
 		return ret;
@@ -373,80 +368,175 @@ static int parse_map(struct genl_info *info, struct nlattr **tb,
 	return 0;
 }
 
-static int map_add_doit(struct sk_buff *skb, struct genl_info *info)
+/* parse_map_nest() on the request's EXTNET_A_MAP, which must be present. */
+static int parse_map(struct genl_info *info, struct nlattr **tb,
+		     struct in6_addr *addr, struct in6_addr *remote,
+		     struct nlattr **addr_attr)
 {
-	bool replace = info->genlhdr->cmd == EXTNET_CMD_MAP_REPLACE;
+	if (GENL_REQ_ATTR_CHECK(info, EXTNET_A_MAP)) {
+		NL_SET_ERR_MSG(info->extack, "Missing mapping entry attribute");
+		return -EINVAL;
+	}
+	return parse_map_nest(info->extack, info->attrs[EXTNET_A_MAP], tb,
+			      addr, remote, addr_attr);
+}
+
+/* Adds (or with @replace, replaces) the entry of one EXTNET_A_MAP. */
+static int map_add_one(struct extnet_dev *priv, struct nlattr *map,
+		       bool replace, struct netlink_ext_ack *extack)
+{
 	struct nlattr *tb[EXTNET_MAP_A_MAX + 1];
 	struct in6_addr addr, remote;
-	struct extnet_dev *priv;
 	struct nlattr *attr;
 	const u8 *lladdr;
 	int ret;
 
-	priv = lookup_device(genl_info_net(info), info->attrs, info->extack);
-	if (IS_ERR(priv))
-		return PTR_ERR(priv);
-	ret = parse_map(info, tb, &addr, &remote, &attr);
+	ret = parse_map_nest(extack, map, tb, &addr, &remote, &attr);
 	if (ret)
-		goto out_put;
+		return ret;
 	lladdr = tb[EXTNET_MAP_A_LLADDR] ? nla_data(tb[EXTNET_MAP_A_LLADDR]) :
 					   NULL;
 	if (lladdr && !is_valid_ether_addr(lladdr)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[EXTNET_MAP_A_LLADDR],
+		NL_SET_ERR_MSG_ATTR(extack, tb[EXTNET_MAP_A_LLADDR],
 				    "lladdr must be a unicast, non-zero MAC");
-		ret = -EINVAL;
-		goto out_put;
+		return -EINVAL;
 	}
 	if (tb[EXTNET_MAP_A_ANNOUNCE]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[EXTNET_MAP_A_ANNOUNCE],
+		NL_SET_ERR_MSG_ATTR(extack, tb[EXTNET_MAP_A_ANNOUNCE],
 				    "announce applies to map move only");
-		ret = -EINVAL;
-		goto out_put;
+		return -EINVAL;
 	}
 
 	ret = extnet_table_insert_vtep(&priv->table, &addr, &remote, lladdr,
 				       replace);
 	if (ret == -EEXIST) {
-		NL_SET_ERR_MSG(info->extack,
+		NL_SET_ERR_MSG(extack,
 			       "Address is already mapped (use replace)");
 	} else if (ret == -ENOSPC) {
-		NL_SET_ERR_MSG(info->extack, "Mapping table is full");
+		NL_SET_ERR_MSG(extack, "Mapping table is full");
 	} else if (!ret) {
 		/* It lives elsewhere now: stop delivering it locally. */
 		extnet_neigh_forget(priv, &addr);
 		extnet_event_map(priv, EXTNET_EVENT_MAP_ADDED, &addr, &remote,
 				 lladdr);
 	}
-out_put:
-	extnet_device_put(priv);
 	return ret;
 }
 
-static int map_del_doit(struct sk_buff *skb, struct genl_info *info)
+/* Removes the entry of one EXTNET_A_MAP. */
+static int map_del_one(struct extnet_dev *priv, struct nlattr *map,
+		       bool unused, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[EXTNET_MAP_A_MAX + 1];
-	struct extnet_dev *priv;
 	struct in6_addr addr;
 	struct nlattr *attr;
+	int ret;
+
+	ret = parse_map_nest(extack, map, tb, &addr, NULL, &attr);
+	if (ret)
+		return ret;
+	ret = extnet_table_remove(&priv->table, &addr);
+	if (ret) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "Address is not mapped");
+		return ret;
+	}
+	extnet_announce_cancel(priv, &addr);
+	extnet_event_map(priv, EXTNET_EVENT_MAP_REMOVED, &addr, NULL, NULL);
+	return 0;
+}
+
+/* How many EXTNET_A_MAP attributes the request holds. */
+static unsigned int map_count(const struct genl_info *info)
+{
+	const struct nlattr *pos;
+	unsigned int n = 0;
+	int rem;
+
+	nla_for_each_attr(pos, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), rem)
+		if (nla_type(pos) == EXTNET_A_MAP)
+			n++;
+	return n;
+}
+
+/* Entries applied between two chances to reschedule. */
+#define MAP_BATCH_RESCHED 32
+
+/*
+ * A request of several entries (uapi/linux/extnet.h, "Several entries per
+ * request"): @one applied to each EXTNET_A_MAP in order, stopping at the
+ * first failure, whose index the extack cookie carries.
+ */
+static int map_batch(struct extnet_dev *priv, struct genl_info *info,
+		     unsigned int n,
+		     int (*one)(struct extnet_dev *, struct nlattr *, bool,
+				struct netlink_ext_ack *),
+		     bool replace)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *pos;
+	u32 done = 0;
+	int rem, ret;
+
+	if (n > EXTNET_MAP_BATCH_MAX) {
+		NL_SET_ERR_MSG(extack,
+			       "Too many mapping entries in one request (at most "
+			       __stringify(EXTNET_MAP_BATCH_MAX) ")");
+		return -E2BIG;
+	}
+	nla_for_each_attr(pos, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), rem) {
+		if (nla_type(pos) != EXTNET_A_MAP)
+			continue;
+		ret = one(priv, pos, replace, extack);
+		if (ret) {
+			if (!extack->bad_attr)
+				NL_SET_BAD_ATTR(extack, pos);
+			memcpy(extack->cookie, &done, sizeof(done));
+			extack->cookie_len = sizeof(done);
+			return ret;
+		}
+		if (!(++done % MAP_BATCH_RESCHED))
+			cond_resched();
+	}
+	return 0;
+}
+
+/* One device lookup, then one entry or several. */
+static int map_modify(struct genl_info *info,
+		      int (*one)(struct extnet_dev *, struct nlattr *, bool,
+				 struct netlink_ext_ack *),
+		      bool replace)
+{
+	unsigned int n = map_count(info);
+	struct extnet_dev *priv;
 	int ret;
 
 	priv = lookup_device(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(priv))
 		return PTR_ERR(priv);
-	ret = parse_map(info, tb, &addr, NULL, &attr);
-	if (!ret) {
-		ret = extnet_table_remove(&priv->table, &addr);
-		if (ret) {
-			NL_SET_ERR_MSG_ATTR(info->extack, attr,
-					    "Address is not mapped");
-		} else {
-			extnet_announce_cancel(priv, &addr);
-			extnet_event_map(priv, EXTNET_EVENT_MAP_REMOVED, &addr,
-					 NULL, NULL);
-		}
+	if (n > 1) {
+		ret = map_batch(priv, info, n, one, replace);
+	} else if (GENL_REQ_ATTR_CHECK(info, EXTNET_A_MAP)) {
+		NL_SET_ERR_MSG(info->extack, "Missing mapping entry attribute");
+		ret = -EINVAL;
+	} else {
+		ret = one(priv, info->attrs[EXTNET_A_MAP], replace,
+			  info->extack);
 	}
 	extnet_device_put(priv);
 	return ret;
+}
+
+static int map_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return map_modify(info, map_add_one,
+			  info->genlhdr->cmd == EXTNET_CMD_MAP_REPLACE);
+}
+
+static int map_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return map_modify(info, map_del_one, false);
 }
 
 static int map_flush_doit(struct sk_buff *skb, struct genl_info *info)

@@ -9,7 +9,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 14
+ktap_plan 19
 
 N=3000
 B=$_LIB_TMP/batch
@@ -77,6 +77,39 @@ check "-force: every good line applied ($N - 1 entries)" \
 check "-force: map del and replace after the adds applied in order" bash -c \
 	"[[ \$(ip netns exec gA extnet map show dev ext0 | grep -c '^10.0.0.9 ') -eq 0 ]] &&
 	 ip netns exec gA extnet map show dev ext0 | grep -q '^10.0.0.10 .*192.0.2.77'"
+
+# Packed map changes (-force packs consecutive map add/replace/del lines of
+# a device into requests of several entries): failures in the middle of a
+# pack are reported with their own line, every other line still lands, in
+# order; one entry per request (-pack 1) ends with the same table.
+{
+	gen 1 100
+	echo "map add 10.0.0.50 dev ext0 remote $UL_B"		# 101: duplicate
+	echo "map add 224.0.0.9 dev ext0 remote $UL_B"		# 102: kernel refuses
+	gen 101 100						# 103-202
+	echo "map del 10.0.0.1 dev ext0"
+	echo "map del 10.9.9.9 dev ext0"			# 204: not mapped
+	echo "map del 10.0.0.2 dev ext0"
+	echo "map replace 10.0.0.3 dev ext0 remote 192.0.2.77"
+} >"$B.pack"
+in_ns gA extnet map flush dev ext0
+rc=0
+out=$(ip netns exec gA extnet -force -batch "$B.pack" 2>&1) || rc=$?
+diag "$out"
+check "packed: exactly the three bad lines failed (exit 1)" bash -c \
+	"[[ $rc -eq 1 ]] && grep -o 'pack:[0-9]*' <<<'$out' | sort | tr '\n' ' ' | grep -qx 'pack:101 pack:102 pack:204 '"
+check "packed: each failure has its own message and word" bash -c \
+	"grep -q 'Error: Address is already mapped' <<<'$out' &&
+	 grep -q 'Offending argument: 224.0.0.9' <<<'$out' &&
+	 grep -q 'Error: Address is not mapped' <<<'$out'"
+check "packed: every good line applied (198 entries)" test "$(entries gA)" -eq 198
+packed=$(ip netns exec gA extnet map show dev ext0 | sort)
+check "packed: the replace after the dels applied" \
+	bash -c "grep -q '^10.0.0.3 .*192.0.2.77' <<<'$packed'"
+in_ns gA extnet map flush dev ext0
+ip netns exec gA extnet -force -pack 1 -batch "$B.pack" >/dev/null 2>&1 || true
+check "-pack 1 (one entry per request) gives the same table" \
+	bash -c "[[ \"\$(ip netns exec gA extnet map show dev ext0 | sort)\" == '$packed' ]]"
 
 # Flush while traffic looks entries up, over and over: the table is
 # swapped for an empty one each time, the old one freed after a grace

@@ -34,7 +34,7 @@ static void usage(FILE *f)
 {
 	static const char *const head[] = {
 		"extnet [OPTIONS] OBJECT COMMAND [ARGUMENTS]",
-		"extnet [OPTIONS] [-force] -batch FILE",
+		"extnet [OPTIONS] [-force [-pack N]] -batch FILE",
 		"extnet { -V | -h | help }",
 		NULL,
 	};
@@ -58,6 +58,8 @@ static void usage(FILE *f)
 	      "  -batch FILE       run the commands in FILE, one a line (\"-\": standard input)\n"
 	      "  -f, -force        with -batch: go on after a failed command, and send\n"
 	      "                    changes many at a time (errors reported as they come)\n"
+	      "  -pack N           with -force: up to N consecutive map changes of a device\n"
+	      "                    per request (1-256, default 256; 1: one each)\n"
 	      "  -V, -Version      print the version\n"
 	      "  -h, -help         print this help\n", f);
 }
@@ -149,7 +151,7 @@ static bool is_option(const char *opt, const char *name)
 
 int main(int argc, char **argv)
 {
-	const char *batch = NULL;
+	const char *batch = NULL, *pack = NULL;
 	bool force = false;
 	int ret;
 
@@ -167,6 +169,15 @@ int main(int argc, char **argv)
 			json_output = true;
 		} else if (is_option(opt, "-force")) {
 			force = true;
+		} else if (is_option(opt, "-pack")) {
+			uint32_t max;
+
+			if (next_arg(&argc, &argv))
+				return 1;
+			pack = argv[0];
+			if (get_uint(&max, "-pack", pack, 1, EXTNET_MAP_BATCH_MAX))
+				return 1;
+			ipc_set_pack(max);
 		} else if (is_option(opt, "-batch")) {
 			if (next_arg(&argc, &argv))
 				return 1;
@@ -185,7 +196,9 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (force && !batch) {
+	if (pack && !force) {
+		ret = error("-pack goes with -force -batch only");
+	} else if (force && !batch) {
 		ret = error("-force goes with -batch only");
 	} else if (batch) {
 		if (argc)

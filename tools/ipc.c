@@ -160,6 +160,8 @@ static int extack_attr_cb(const struct nlattr *attr, void *data)
 		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
 			return MNL_CB_OK;
 		break;
+	case NLMSGERR_ATTR_COOKIE:
+		break;
 	case NLMSGERR_ATTR_OFFS:
 	case NLMSGERR_ATTR_MISS_TYPE:
 		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
@@ -511,6 +513,253 @@ static int flush_window(void)
 	return ret;
 }
 
+/*
+ * Packed map changes (pipelined batches only): consecutive "map add",
+ * "map replace" or "map del" lines of one device become the entries of one
+ * request, up to pack_max (EXTNET_MAP_BATCH_MAX) of them. The kernel applies
+ * them in order and stops at the first failure, whose index it returns in
+ * the extended ack's cookie: that line is reported, and the lines after it
+ * are sent again as a new request, at once, so that every line still runs
+ * in file order. Each entry keeps its EXTNET_A_MAP attribute and the words
+ * behind the attributes inside it (offsets from the attribute's start).
+ */
+#define PACK_BYTES	16384
+
+struct pack_entry {
+	unsigned long line;
+	uint32_t start;		/* of its EXTNET_A_MAP in pack_data */
+	uint32_t len;
+	unsigned int n_notes;
+	struct note notes[4];
+};
+
+static unsigned int pack_max = EXTNET_MAP_BATCH_MAX;
+static uint8_t pack_cmd;
+static char *pack_ifname;
+static struct note pack_dev_note;	/* "dev DEV", outside the entries */
+static char pack_data[PACK_BYTES] __attribute__((aligned(8)));
+static size_t pack_len;
+static struct pack_entry pack[EXTNET_MAP_BATCH_MAX];
+static unsigned int n_pack;
+static char pack_msg[PACK_BYTES + 256] __attribute__((aligned(8)));
+
+static void pack_reset(void)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n_pack; i++)
+		for (j = 0; j < pack[i].n_notes; j++) {
+			free((char *)pack[i].notes[j].keyword);
+			free((char *)pack[i].notes[j].word);
+		}
+	free(pack_ifname);
+	free((char *)pack_dev_note.keyword);
+	free((char *)pack_dev_note.word);
+	pack_ifname = NULL;
+	pack_dev_note = (struct note){ 0 };
+	n_pack = 0;
+	pack_len = 0;
+}
+
+/* The request of entries @first.. of the pack; offs[i]: where entry i is. */
+static struct nlmsghdr *pack_build(unsigned int first, uint32_t *offs)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(pack_msg);
+	struct genlmsghdr *genl;
+	unsigned int i;
+
+	nlh->nlmsg_type = family_id;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = pack_cmd;
+	genl->version = EXTNET_GENL_VERSION;
+	mnl_attr_put_strz(nlh, EXTNET_A_IFNAME, pack_ifname);
+	for (i = first; i < n_pack; i++) {
+		offs[i] = nlh->nlmsg_len;
+		memcpy(pack_msg + nlh->nlmsg_len, pack_data + pack[i].start,
+		       pack[i].len);
+		nlh->nlmsg_len += MNL_ALIGN(pack[i].len);
+	}
+	return nlh;
+}
+
+/* Report the failure of pack entry @i as a line of its own. */
+static void pack_report(unsigned int i, uint32_t off, int err, const char *msg,
+			const struct nlattr *const *tb)
+{
+	unsigned int j;
+
+	n_notes = 0;
+	if (pack_dev_note.word)
+		notes[n_notes++] = pack_dev_note;
+	for (j = 0; j < pack[i].n_notes; j++) {
+		notes[n_notes] = pack[i].notes[j];
+		notes[n_notes++].offset += off;
+	}
+	request_ifname = pack_ifname;
+	report_error(err, msg, tb);
+	fprintf(stderr, "Command failed %s:%lu\n", batch_name, pack[i].line);
+	n_failed++;
+	n_notes = 0;
+	request_ifname = NULL;
+}
+
+/* Wait for the ack of @seq: 0 and the error (positive errno) in @err. */
+static int pack_ack(uint32_t seq_no, int *err, const char **msg,
+		    const struct nlattr **tb)
+{
+	for (;;) {
+		ssize_t len = mnl_socket_recvfrom(nl, reply, sizeof(reply));
+		const struct nlmsghdr *r = (const struct nlmsghdr *)reply;
+		const struct nlmsgerr *e;
+		size_t offset;
+
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 0)
+			return error("cannot receive from the kernel: %s.", strerror(errno));
+		if (!mnl_nlmsg_ok(r, len) || r->nlmsg_type != NLMSG_ERROR ||
+		    r->nlmsg_seq != seq_no ||
+		    mnl_nlmsg_get_payload_len(r) < sizeof(*e))
+			return error("unexpected reply from the kernel.");
+		e = mnl_nlmsg_get_payload(r);
+		*err = e->error < 0 ? -e->error : e->error;
+		offset = sizeof(*e);
+		if (!(r->nlmsg_flags & NLM_F_CAPPED))
+			offset += mnl_nlmsg_get_payload_len(&e->msg);
+		memset(tb, 0, (NLMSGERR_ATTR_MAX + 1) * sizeof(*tb));
+		if (r->nlmsg_flags & NLM_F_ACK_TLVS)
+			mnl_attr_parse(r, offset, extack_attr_cb, tb);
+		*msg = NULL;
+		if (tb[NLMSGERR_ATTR_MSG] && *mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]))
+			*msg = mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]);
+		return 0;
+	}
+}
+
+/* Send the pack, and what follows a failed entry again, until done. */
+static int pack_flush(void)
+{
+	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	uint32_t offs[EXTNET_MAP_BATCH_MAX];
+	unsigned int first = 0, i;
+	const char *msg = NULL;
+	int ret = 0, err = 0;
+
+	if (!n_pack)
+		return 0;
+	ret = flush_window();
+	while (!ret && first < n_pack) {
+		struct nlmsghdr *nlh = pack_build(first, offs);
+		uint32_t k;
+
+		if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+			ret = error("cannot send to the kernel: %s.", strerror(errno));
+			break;
+		}
+		ret = pack_ack(nlh->nlmsg_seq, &err, &msg, tb);
+		if (ret || !err)
+			break;
+		if (tb[NLMSGERR_ATTR_COOKIE] &&
+		    mnl_attr_get_payload_len(tb[NLMSGERR_ATTR_COOKIE]) == sizeof(k)) {
+			/* Entries before the failed one were applied. */
+			memcpy(&k, mnl_attr_get_payload(tb[NLMSGERR_ATTR_COOKIE]),
+			       sizeof(k));
+			if (k >= n_pack - first) {
+				ret = error("unexpected reply from the kernel.");
+				break;
+			}
+			pack_report(first + k, offs[first + k], err, msg, tb);
+			first += k + 1;
+			continue;
+		}
+		/* Nothing applied: the device, or the request as a whole. */
+		for (i = first; i < n_pack; i++)
+			pack_report(i, offs[i], err, msg, tb);
+		break;
+	}
+	pack_reset();
+	return ret;
+}
+
+/*
+ * Take the map request @nlh (one EXTNET_A_MAP, device by name) into the
+ * pack, sending the pack first if it cannot join it.
+ */
+static int pack_add(const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr, *map = NULL;
+	struct pack_entry *e;
+	uint32_t map_off;
+	unsigned int i;
+
+	mnl_attr_for_each(attr, nlh, sizeof(*genl))
+		if (mnl_attr_get_type(attr) == EXTNET_A_MAP)
+			map = attr;
+	if (!map || !request_ifname)
+		return -1;
+	if (n_pack && (genl->cmd != pack_cmd || strcmp(request_ifname, pack_ifname) ||
+		       n_pack == pack_max ||
+		       pack_len + MNL_ALIGN(map->nla_len) > sizeof(pack_data))) {
+		if (pack_flush())
+			return -1;
+	}
+	if (!n_pack) {
+		if (flush_window())
+			return -1;
+		pack_cmd = genl->cmd;
+		pack_ifname = dup_or_die(request_ifname);
+	}
+	map_off = (const char *)map - (const char *)nlh;
+	e = &pack[n_pack++];
+	e->line = batch_line;
+	e->start = pack_len;
+	e->len = map->nla_len;
+	e->n_notes = 0;
+	memcpy(pack_data + pack_len, map, map->nla_len);
+	pack_len += MNL_ALIGN(map->nla_len);
+	for (i = 0; i < n_notes; i++) {
+		struct note n = {
+			.keyword = dup_or_die(notes[i].keyword),
+			.word = dup_or_die(notes[i].word),
+		};
+
+		if (notes[i].offset < map_off) {
+			/* The device: the same in every entry of the pack. */
+			if (!pack_dev_note.word) {
+				n.offset = notes[i].offset;
+				pack_dev_note = n;
+			} else {
+				free((char *)n.keyword);
+				free((char *)n.word);
+			}
+		} else if (e->n_notes < ARRAY_SIZE(e->notes)) {
+			n.offset = notes[i].offset - map_off;
+			e->notes[e->n_notes++] = n;
+		} else {
+			free((char *)n.keyword);
+			free((char *)n.word);
+		}
+	}
+	return 0;
+}
+
+static bool packable(const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+
+	return pack_max > 1 && request_ifname &&
+	       (genl->cmd == EXTNET_CMD_MAP_ADD || genl->cmd == EXTNET_CMD_MAP_REPLACE ||
+		genl->cmd == EXTNET_CMD_MAP_DEL);
+}
+
+void ipc_set_pack(unsigned int max)
+{
+	pack_max = max < 1 ? 1 : max > EXTNET_MAP_BATCH_MAX ? EXTNET_MAP_BATCH_MAX : max;
+}
+
 void ipc_pipeline(const char *name)
 {
 	pipelined = true;
@@ -524,7 +773,10 @@ void ipc_set_line(unsigned long line)
 
 int ipc_pipeline_end(void)
 {
-	int ret = flush_window();
+	int ret = pack_flush();
+
+	if (flush_window())
+		ret = -1;
 
 	return ret || n_failed ? -1 : 0;
 }
@@ -539,6 +791,10 @@ int ipc_run(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	if (!pipelined)
 		return transact(nlh, &st);
 
+	if (!cb && (nlh->nlmsg_flags & NLM_F_ACK) && packable(nlh))
+		return pack_add(nlh);
+	if (pack_flush())
+		return -1;
 	/* Anything with a reply to show runs after what was queued before it. */
 	if (cb || !(nlh->nlmsg_flags & NLM_F_ACK)) {
 		if (flush_window())

@@ -49,6 +49,8 @@ int ipc_run(struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
  */
 void ipc_pipeline(const char *name);
 void ipc_set_line(unsigned long line);
+/* Map changes per request in a pipelined batch (1: one each). */
+void ipc_set_pack(unsigned int max);
 int ipc_pipeline_end(void);
 
 /*

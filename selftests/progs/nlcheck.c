@@ -43,6 +43,9 @@
 static struct mnl_socket *nl;
 static uint16_t family;
 static unsigned int seq, tests, failed;
+/* The extended ack of the last request: cookie (-1 if none), bad offset. */
+static int64_t last_cookie;
+static uint32_t last_offs;
 static const char *ext_dev, *other_dev, *netns_path, *foreign_dev;
 
 /* Id of the family's "events" multicast group. */
@@ -159,12 +162,22 @@ static int transact_on(struct mnl_socket *sock, struct nlmsghdr *nlh,
 			} else {
 				continue;
 			}
+			last_cookie = -1;
+			last_offs = 0;
 			if (r->nlmsg_flags & NLM_F_ACK_TLVS)
-				mnl_attr_for_each(a, r, off)
-					if (mnl_attr_get_type(a) ==
-					    NLMSGERR_ATTR_MSG)
+				mnl_attr_for_each(a, r, off) {
+					uint16_t t = mnl_attr_get_type(a);
+
+					if (t == NLMSGERR_ATTR_MSG)
 						snprintf(msg, len, "%s",
 							 mnl_attr_get_str(a));
+					if (t == NLMSGERR_ATTR_COOKIE &&
+					    mnl_attr_get_payload_len(a) == 4)
+						last_cookie = mnl_attr_get_u32(a);
+					if (t == NLMSGERR_ATTR_OFFS &&
+					    mnl_attr_get_payload_len(a) == 4)
+						last_offs = mnl_attr_get_u32(a);
+				}
 			return -error;
 		}
 	}
@@ -981,6 +994,170 @@ static void duplicate_cases(void)
 	       NULL);
 }
 
+/* One more EXTNET_A_MAP in a request of several; returns where it starts. */
+static uint32_t put_entry(struct nlmsghdr *nlh, const char *addr,
+			  const char *remote)
+{
+	uint32_t off = nlh->nlmsg_len;
+	struct nlattr *nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+	struct in6_addr a6;
+
+	if (strchr(addr, ':')) {
+		inet_pton(AF_INET6, addr, &a6);
+		mnl_attr_put(nlh, EXTNET_MAP_A_ADDR6, sizeof(a6), &a6);
+	} else {
+		put_in(nlh, EXTNET_MAP_A_ADDR4, addr);
+	}
+	if (remote && strchr(remote, ':')) {
+		inet_pton(AF_INET6, remote, &a6);
+		mnl_attr_put(nlh, EXTNET_MAP_A_REMOTE6, sizeof(a6), &a6);
+	} else if (remote) {
+		put_in(nlh, EXTNET_MAP_A_REMOTE4, remote);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return off;
+}
+
+/* Whether @addr is mapped on the device: a MAP_DEL of it succeeds. */
+static bool del_ok(const char *addr)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], msg[256];
+	struct nlmsghdr *nlh = REQ(EXTNET_CMD_MAP_DEL, 0);
+
+	dev_attr(nlh, ext_dev);
+	put_entry(nlh, addr, NULL);
+	return transact(nlh, msg, sizeof(msg)) == 0;
+}
+
+/*
+ * Several EXTNET_A_MAP in one MAP_ADD / _REPLACE / _DEL: applied in order,
+ * stopped at the first failure, whose index the extack cookie gives and
+ * whose entry the bad attribute offset points into.
+ */
+static void multi_cases(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	uint32_t mid;
+	bool a, b, c;
+	int i;
+
+	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	dev_attr(nlh, ext_dev);
+	put_entry(nlh, "203.0.113.70", "192.0.2.2");
+	put_entry(nlh, "2001:db8:1::70", "192.0.2.2");
+	put_entry(nlh, "203.0.113.71", "2001:db8:ff::2");
+	expect("several entries, mixed families, in one map add", nlh, 0, NULL);
+	a = del_ok("203.0.113.70");
+	b = del_ok("2001:db8:1::70");
+	c = del_ok("203.0.113.71");
+	result(a && b && c, "several entries: each one was added",
+	       "deleted: %d %d %d", a, b, c);
+
+	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	dev_attr(nlh, ext_dev);
+	put_entry(nlh, "203.0.113.72", "192.0.2.2");
+	mid = put_entry(nlh, "224.0.0.72", "192.0.2.2");
+	put_entry(nlh, "203.0.113.73", "192.0.2.2");
+	expect("several entries: a bad one in the middle", nlh, EINVAL,
+	       "unicast host");
+	result(last_cookie == 1 && last_offs > mid &&
+	       last_offs < mid + 20,
+	       "bad entry in the middle: cookie 1, offset inside it",
+	       "cookie %lld, offset %u, entry at %u", (long long)last_cookie,
+	       last_offs, mid);
+	a = del_ok("203.0.113.72");
+	c = del_ok("203.0.113.73");
+	result(a && !c, "bad entry in the middle: the one before applied, the one after not",
+	       "before %d, after %d", a, c);
+
+	nlh = map_req(buf, EXTNET_CMD_MAP_ADD, 0, ext_dev, "203.0.113.74",
+		      "192.0.2.2");
+	expect("one entry added before a request of several", nlh, 0, NULL);
+	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	dev_attr(nlh, ext_dev);
+	put_entry(nlh, "203.0.113.75", "192.0.2.2");
+	put_entry(nlh, "203.0.113.76", "192.0.2.2");
+	mid = put_entry(nlh, "203.0.113.74", "192.0.2.2");
+	expect("several entries: an address already mapped", nlh, EEXIST,
+	       "already mapped");
+	result(last_cookie == 2 && last_offs == mid,
+	       "mapped address: cookie 2, offset of its entry",
+	       "cookie %lld, offset %u, entry at %u", (long long)last_cookie,
+	       last_offs, mid);
+
+	nlh = REQ(EXTNET_CMD_MAP_REPLACE, 0);
+	dev_attr(nlh, ext_dev);
+	put_entry(nlh, "203.0.113.74", "192.0.2.9");
+	put_entry(nlh, "203.0.113.75", "192.0.2.9");
+	expect("several entries in one map replace", nlh, 0, NULL);
+
+	nlh = REQ(EXTNET_CMD_MAP_DEL, 0);
+	dev_attr(nlh, ext_dev);
+	put_entry(nlh, "203.0.113.74", NULL);
+	put_entry(nlh, "203.0.113.77", NULL);
+	put_entry(nlh, "203.0.113.75", NULL);
+	expect("several entries in one map del: one not mapped", nlh, ENOENT,
+	       "not mapped");
+	a = del_ok("203.0.113.74");
+	c = del_ok("203.0.113.75");
+	result(last_cookie >= 0 && !a && c,
+	       "map del: stopped at the unmapped one, the one after kept",
+	       "before deleted again %d, after %d", a, c);
+	del_ok("203.0.113.76");
+
+	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	dev_attr(nlh, ext_dev);
+	put_entry(nlh, "203.0.113.78", "192.0.2.2");
+	mid = nlh->nlmsg_len;
+	{
+		struct nlattr *nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+		uint8_t three[3] = { 203, 0, 113 };
+
+		mnl_attr_put(nlh, EXTNET_MAP_A_ADDR4, sizeof(three), three);
+		put_in(nlh, EXTNET_MAP_A_REMOTE4, "192.0.2.2");
+		mnl_attr_nest_end(nlh, nest);
+	}
+	expect("several entries: a malformed attribute in the last one", nlh,
+	       ERANGE, NULL);
+	a = del_ok("203.0.113.78");
+	result(last_cookie == -1 && !a,
+	       "malformed entry: no cookie, nothing applied",
+	       "cookie %lld, first entry mapped %d", (long long)last_cookie, a);
+
+	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	dev_attr(nlh, ext_dev);
+	put_entry(nlh, "203.0.113.79", "192.0.2.2");
+	mid = nlh->nlmsg_len;
+	{
+		struct nlattr *nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+		struct in6_addr a6;
+
+		put_in(nlh, EXTNET_MAP_A_ADDR4, "203.0.113.80");
+		inet_pton(AF_INET6, "2001:db8:1::80", &a6);
+		mnl_attr_put(nlh, EXTNET_MAP_A_ADDR6, sizeof(a6), &a6);
+		put_in(nlh, EXTNET_MAP_A_REMOTE4, "192.0.2.2");
+		mnl_attr_nest_end(nlh, nest);
+	}
+	expect("several entries: IPv4 and IPv6 overlay address in one", nlh,
+	       EINVAL, "not both");
+	result(last_cookie == 1 && del_ok("203.0.113.79"),
+	       "both families in one entry: cookie 1, the first applied",
+	       "cookie %lld", (long long)last_cookie);
+
+	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
+	dev_attr(nlh, ext_dev);
+	for (i = 0; i <= EXTNET_MAP_BATCH_MAX; i++) {
+		char addr[32];
+
+		snprintf(addr, sizeof(addr), "10.1.%d.%d", i >> 8, i & 255);
+		put_entry(nlh, addr, "192.0.2.2");
+	}
+	expect("more than EXTNET_MAP_BATCH_MAX entries", nlh, E2BIG,
+	       "Too many mapping entries");
+	result(!del_ok("10.1.0.0"), "too many entries: nothing applied", NULL);
+}
+
 /* The device of another network namespace must not be found from here. */
 static void foreign_cases(void)
 {
@@ -1497,6 +1674,7 @@ int main(int argc, char **argv)
 	unprivileged_cases();
 	malformed_cases();
 	duplicate_cases();
+	multi_cases();
 	if (netns_path)
 		foreign_cases();
 	dump_interrupted_case();

@@ -102,6 +102,22 @@
  * with EXTNET_MAP_A_ADDR4 or EXTNET_MAP_A_ADDR6. -ENOENT if the address is
  * not mapped.
  *
+ * Several entries per request (EXTNET_CMD_MAP_ADD, _REPLACE and _DEL): a
+ * request may repeat EXTNET_A_MAP, up to EXTNET_MAP_BATCH_MAX times, each
+ * one entry as above, all for the one device it names. The message is
+ * first checked against the attribute policy as a whole: an attribute of
+ * the wrong type or size in any entry rejects it with nothing applied.
+ * Then the entries are applied in the order they appear, and the first one
+ * that fails stops the request: the entries before it stay applied, it and
+ * those after it are not looked at. The error is that entry's, as for a
+ * request of one entry; its extended ack points into that entry (bad
+ * attribute offset: the entry's EXTNET_A_MAP or an attribute inside it)
+ * and carries a cookie (NLMSGERR_ATTR_COOKIE), a __u32 in host byte order:
+ * the index from 0 of the failing entry, which is also the number of
+ * entries applied. No cookie means nothing was applied. More than
+ * EXTNET_MAP_BATCH_MAX entries: -E2BIG, nothing applied. A request of one
+ * entry behaves exactly as described above (no cookie).
+ *
  * EXTNET_CMD_MAP_GET (dumpit only): the mapping entries of one device.
  * Request: device (required; to list every device's entries, dump
  * EXTNET_CMD_LINK_GET first). One message per entry:
@@ -212,6 +228,11 @@
 /* EXTNET_A_MSS_CLAMP: no clamping, and "fit the path MTU". */
 #define EXTNET_MSS_CLAMP_OFF 0
 #define EXTNET_MSS_CLAMP_AUTO 0xffff
+/*
+ * Most EXTNET_A_MAP attributes (entries) in one EXTNET_CMD_MAP_ADD,
+ * _REPLACE or _DEL request; 256 IPv6 entries with a MAC fit in 16 KiB.
+ */
+#define EXTNET_MAP_BATCH_MAX 256
 
 /**
  * enum extnet_cmd - generic netlink commands of the extnet family
