@@ -691,6 +691,10 @@ static int pack_add(const struct nlmsghdr *nlh)
 {
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr, *map = NULL;
+	/* Reporting what was sent before clears the request's notes. */
+	const char *ifname = request_ifname;
+	struct note mine[ARRAY_SIZE(notes)];
+	unsigned int n_mine = n_notes;
 	struct pack_entry *e;
 	uint32_t map_off;
 	unsigned int i;
@@ -700,7 +704,8 @@ static int pack_add(const struct nlmsghdr *nlh)
 			map = attr;
 	if (!map || !request_ifname)
 		return -1;
-	if (n_pack && (genl->cmd != pack_cmd || strcmp(request_ifname, pack_ifname) ||
+	memcpy(mine, notes, n_mine * sizeof(mine[0]));
+	if (n_pack && (genl->cmd != pack_cmd || strcmp(ifname, pack_ifname) ||
 		       n_pack == pack_max ||
 		       pack_len + MNL_ALIGN(map->nla_len) > sizeof(pack_data))) {
 		if (pack_flush())
@@ -710,8 +715,11 @@ static int pack_add(const struct nlmsghdr *nlh)
 		if (flush_window())
 			return -1;
 		pack_cmd = genl->cmd;
-		pack_ifname = dup_or_die(request_ifname);
+		pack_ifname = dup_or_die(ifname);
 	}
+	memcpy(notes, mine, n_mine * sizeof(mine[0]));
+	n_notes = n_mine;
+	request_ifname = ifname;
 	map_off = (const char *)map - (const char *)nlh;
 	e = &pack[n_pack++];
 	e->line = batch_line;
@@ -793,8 +801,19 @@ int ipc_run(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 
 	if (!cb && (nlh->nlmsg_flags & NLM_F_ACK) && packable(nlh))
 		return pack_add(nlh);
-	if (pack_flush())
-		return -1;
+	if (n_pack) {
+		/* Reporting the pack's failures clears this request's notes. */
+		const char *ifname = request_ifname;
+		struct note mine[ARRAY_SIZE(notes)];
+		unsigned int n_mine = n_notes;
+
+		memcpy(mine, notes, n_mine * sizeof(mine[0]));
+		if (pack_flush())
+			return -1;
+		memcpy(notes, mine, n_mine * sizeof(mine[0]));
+		n_notes = n_mine;
+		request_ifname = ifname;
+	}
 	/* Anything with a reply to show runs after what was queued before it. */
 	if (cb || !(nlh->nlmsg_flags & NLM_F_ACK)) {
 		if (flush_window())

@@ -1038,6 +1038,7 @@ static void multi_cases(void)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
+	int64_t cookie;
 	uint32_t mid;
 	bool a, b, c;
 	int i;
@@ -1099,11 +1100,13 @@ static void multi_cases(void)
 	put_entry(nlh, "203.0.113.75", NULL);
 	expect("several entries in one map del: one not mapped", nlh, ENOENT,
 	       "not mapped");
+	cookie = last_cookie;
 	a = del_ok("203.0.113.74");
 	c = del_ok("203.0.113.75");
-	result(last_cookie >= 0 && !a && c,
+	result(cookie == 1 && !a && c,
 	       "map del: stopped at the unmapped one, the one after kept",
-	       "before deleted again %d, after %d", a, c);
+	       "cookie %lld, before deleted again %d, after %d",
+	       (long long)cookie, a, c);
 	del_ok("203.0.113.76");
 
 	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
@@ -1119,11 +1122,12 @@ static void multi_cases(void)
 		mnl_attr_nest_end(nlh, nest);
 	}
 	expect("several entries: a malformed attribute in the last one", nlh,
-	       ERANGE, NULL);
+	       EINVAL, "invalid attribute length");
+	cookie = last_cookie;
 	a = del_ok("203.0.113.78");
-	result(last_cookie == -1 && !a,
+	result(cookie == -1 && !a,
 	       "malformed entry: no cookie, nothing applied",
-	       "cookie %lld, first entry mapped %d", (long long)last_cookie, a);
+	       "cookie %lld, first entry mapped %d", (long long)cookie, a);
 
 	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
 	dev_attr(nlh, ext_dev);
@@ -1141,17 +1145,21 @@ static void multi_cases(void)
 	}
 	expect("several entries: IPv4 and IPv6 overlay address in one", nlh,
 	       EINVAL, "not both");
-	result(last_cookie == 1 && del_ok("203.0.113.79"),
+	cookie = last_cookie;
+	result(cookie == 1 && del_ok("203.0.113.79"),
 	       "both families in one entry: cookie 1, the first applied",
-	       "cookie %lld", (long long)last_cookie);
+	       "cookie %lld", (long long)cookie);
 
 	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
 	dev_attr(nlh, ext_dev);
 	for (i = 0; i <= EXTNET_MAP_BATCH_MAX; i++) {
 		char addr[32];
 
+		/* No VTEP: 12 bytes an entry keep the request (and the
+		 * echo of it in the ack) within the buffers.
+		 */
 		snprintf(addr, sizeof(addr), "10.1.%d.%d", i >> 8, i & 255);
-		put_entry(nlh, addr, "192.0.2.2");
+		put_entry(nlh, addr, NULL);
 	}
 	expect("more than EXTNET_MAP_BATCH_MAX entries", nlh, E2BIG,
 	       "Too many mapping entries");

@@ -1,0 +1,91 @@
+#!/bin/bash
+# Control-plane insert rate, one boot, the forms of "extnet -batch" side by
+# side (Documentation/benchmarks.md, "Insert rate: entries per request"):
+#   batch  - extnet -batch: one request, one ack awaited, per line;
+#   pack1  - extnet -force -pack 1 -batch: pipelined, one entry per request
+#            (what -force did before requests of several entries);
+#   packed - extnet -force -batch: pipelined, up to 256 entries per request.
+# Each run loads COUNT entries into an empty table; the memory per entry is
+# the Slab + Percpu growth of the packed load. Not in run_all.sh: it takes
+# minutes under TCG. BENCH_INSERT_SIZES overrides "200000 1000000".
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=topo.sh
+. "$(dirname "$0")/topo.sh"
+
+SIZES=${BENCH_INSERT_SIZES:-200000 1000000}
+B=$_LIB_TMP/ins
+UL=192.0.2.2
+
+now() { echo "$EPOCHREALTIME"; }
+entries() {
+	ip netns exec gA extnet link show ext0 |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "entries") print $(i + 1) }'
+}
+# Slab + Percpu, kB.
+meminfo() { awk '/^(Slab|Percpu):/ { s += $2 } END { print s }' /proc/meminfo; }
+
+n_sizes=$(wc -w <<<"$SIZES")
+ktap_plan $((n_sizes * 3 + 1))
+extnet_load
+ns_add gA
+in_ns gA ip link add ext0 type extnet
+
+declare -A T=() MEM=()
+# load FORM N: time loading the N entries of $B.N with FORM.
+load() {
+	local form=$1 n=$2 t0 m0 rc=0
+	local -a opt
+	case $form in
+	batch) opt=(-batch) ;;
+	pack1) opt=(-force -pack 1 -batch) ;;
+	packed) opt=(-force -batch) ;;
+	esac
+	in_ns gA extnet map flush dev ext0
+	# The flushed table is freed after a grace period, from a work item.
+	[[ $form == packed ]] && sleep 3
+	m0=$(meminfo)
+	t0=$(now)
+	ip netns exec gA extnet "${opt[@]}" "$B.$n" || rc=$?
+	T[$form,$n]="${T[$form,$n]:-} $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }')"
+	if [[ $form == packed ]]; then
+		sleep 3
+		MEM[$n]=$(( ($(meminfo) - m0) * 1024 / n ))
+	fi
+	[[ $rc -eq 0 && $(entries) -eq $n ]]
+}
+
+# best FORM N: the shortest of its times.
+best() { tr ' ' '\n' <<<"${T[$1,$2]:-}" | awk 'NF && (!m || $1 < m) { m = $1 } END { print m }'; }
+
+for n in $SIZES; do
+	addrgen 0 "$n" "map add %a dev ext0 remote $UL" >"$B.$n"
+	ok=1
+	# Alternated, the slower forms fewer times at the large size.
+	if [[ $n -le 200000 ]]; then
+		load batch "$n" || ok=0
+	fi
+	load pack1 "$n" || ok=0
+	load packed "$n" || ok=0
+	if [[ $n -le 200000 ]]; then
+		load packed "$n" || ok=0
+		load pack1 "$n" || ok=0
+	fi
+	check "$n entries: every form loads them all" test "$ok" -eq 1
+	p1=$(best pack1 "$n") pk=$(best packed "$n") bt=$(best batch "$n")
+	diag "$n entries: batch ${bt:--} s, -force -pack 1 ${T[pack1,$n]} s, -force (packed) ${T[packed,$n]} s"
+	diag "$n entries: $(awk -v n="$n" -v a="$p1" -v b="$pk" -v c="$bt" 'BEGIN {
+		printf "entries/s: batch %s, pack1 %.0f, packed %.0f; packed/pack1 %.1f",
+			c ? sprintf("%.0f", n / c) : "-", n / a, n / b, a / b }')"
+	diag "$n entries: Slab + Percpu per entry (packed load): ${MEM[$n]} bytes"
+	echo "# BENCH-INSERT $n ${bt:--} $p1 $pk ${MEM[$n]}"
+	check "$n entries: packed faster than one entry per request" \
+		awk -v a="$p1" -v b="$pk" 'BEGIN { exit !(b < a) }'
+	check "$n entries: at most 128 bytes of Slab + Percpu per entry" \
+		test "${MEM[$n]}" -le 128
+	rm -f "$B.$n"
+done
+in_ns gA extnet map flush dev ext0
+check "table empty after the last flush" test "$(entries)" -eq 0
+ktap_finish
