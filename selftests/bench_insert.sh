@@ -32,7 +32,8 @@ extnet_load
 ns_add gA
 in_ns gA ip link add ext0 type extnet
 
-declare -A T=() MEM=()
+declare -A T=() MEM=() CPU=()
+TIMEFORMAT='%U+%S'
 # load FORM N: time loading the N entries of $B.N with FORM.
 load() {
 	local form=$1 n=$2 t0 m0 rc=0
@@ -47,8 +48,12 @@ load() {
 	[[ $form == packed ]] && sleep 3
 	m0=$(meminfo)
 	t0=$(now)
-	ip netns exec gA extnet "${opt[@]}" "$B.$n" || rc=$?
+	# User and system CPU time of the tool (the kernel's work runs in
+	# its system time): where the time goes.
+	{ time ip netns exec gA extnet "${opt[@]}" "$B.$n" 2>"$B.err" || rc=$?; } 2>"$B.time"
 	T[$form,$n]="${T[$form,$n]:-} $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }')"
+	CPU[$form,$n]="user+sys $(cat "$B.time") s"
+	[[ $rc -eq 0 ]] || cat "$B.err"
 	if [[ $form == packed ]]; then
 		sleep 3
 		MEM[$n]=$(( ($(meminfo) - m0) * 1024 / n ))
@@ -78,6 +83,7 @@ for n in $SIZES; do
 	diag "$n entries: $(awk -v n="$n" -v a="$p1" -v b="$pk" -v c="$bt" 'BEGIN {
 		printf "entries/s: batch %s, pack1 %.0f, packed %.0f; packed/pack1 %.1f",
 			c ? sprintf("%.0f", n / c) : "-", n / a, n / b, a / b }')"
+	diag "$n entries: last run's CPU: batch ${CPU[batch,$n]:--}, pack1 ${CPU[pack1,$n]}, packed ${CPU[packed,$n]}"
 	diag "$n entries: Slab + Percpu per entry (packed load): ${MEM[$n]} bytes"
 	echo "# BENCH-INSERT $n ${bt:--} $p1 $pk ${MEM[$n]}"
 	check "$n entries: packed faster than one entry per request" \

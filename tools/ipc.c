@@ -729,27 +729,22 @@ static int pack_add(const struct nlmsghdr *nlh)
 	memcpy(pack_data + pack_len, map, map->nla_len);
 	pack_len += MNL_ALIGN(map->nla_len);
 	for (i = 0; i < n_notes; i++) {
-		struct note n = {
-			.keyword = dup_or_die(notes[i].keyword),
-			.word = dup_or_die(notes[i].word),
-		};
+		struct note *n;
 
 		if (notes[i].offset < map_off) {
 			/* The device: the same in every entry of the pack. */
-			if (!pack_dev_note.word) {
-				n.offset = notes[i].offset;
-				pack_dev_note = n;
-			} else {
-				free((char *)n.keyword);
-				free((char *)n.word);
-			}
+			if (pack_dev_note.word)
+				continue;
+			n = &pack_dev_note;
+			n->offset = notes[i].offset;
 		} else if (e->n_notes < ARRAY_SIZE(e->notes)) {
-			n.offset = notes[i].offset - map_off;
-			e->notes[e->n_notes++] = n;
+			n = &e->notes[e->n_notes++];
+			n->offset = notes[i].offset - map_off;
 		} else {
-			free((char *)n.keyword);
-			free((char *)n.word);
+			continue;
 		}
+		n->keyword = dup_or_die(notes[i].keyword);
+		n->word = dup_or_die(notes[i].word);
 	}
 	return 0;
 }
