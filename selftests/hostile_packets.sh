@@ -46,7 +46,7 @@ AFTER=$_LIB_TMP/after
 # (one process: they are slow to start in the guest).
 snap() {
 	printf 'link show -s ext0\nmap show -s dev ext0\n' |
-		ip netns exec gA extnet -batch - |
+		extnet -n gA -batch - |
 		awk 'NF == 2 && $2 ~ /^[0-9]+$/ { print; next }
 		     $1 == "203.0.113.21" { for (i = 2; i < NF; i++)
 			if ($i == "rx_packets" || $i == "tx_packets")
@@ -223,7 +223,7 @@ no_probe() {
 	snap "$AFTER"
 	d=$(deltas)
 	echo "gA's ext0 counters moved: $(tr '\n' ' ' <<<"$d")"
-	ip netns exec gA extnet neigh show dev ext0
+	extnet -n gA neigh show dev ext0
 	! grep -q '^probes ' <<<"$d" && grep -q '^rx_drop_multicast +1$' <<<"$d"
 }
 check "inner destination 255.255.255.255: rx_drop_multicast +1, no ARP probe" no_probe 255.255.255.255
@@ -231,7 +231,7 @@ check "inner destination 224.0.0.1: rx_drop_multicast +1, no ARP probe" no_probe
 check "inner destination 0.0.0.0: rx_drop_multicast +1, no ARP probe" no_probe 0.0.0.0
 # Whatever the outcome, let held packets and probes run out before the
 # counters are compared again.
-wait_for -t 8 bash -c "! ip netns exec gA extnet neigh show dev ext0 | grep -q incomplete" || true
+wait_for -t 8 bash -c "! extnet -n gA neigh show dev ext0 | grep -q incomplete" || true
 
 diag "---- the local side: frames from hA1 into gA's bridge"
 tx_control() {
@@ -308,8 +308,8 @@ diag "---- afterwards"
 check "ping hA1 -> hB1 still works" in_ns hA1 ping -c 2 -i 0.2 -W 2 203.0.113.21
 check "ping hB1 -> hA2 still works" in_ns hB1 ping -c 2 -i 0.2 -W 2 203.0.113.12
 check "gA learned no neighbour for a remote or non-unicast address" bash -c \
-	"! ip netns exec gA extnet neigh show dev ext0 |
+	"! extnet -n gA neigh show dev ext0 |
 	   grep -E '^(203\.0\.113\.(21|22|31)|255\.|224\.|0\.0\.0\.0) '"
-diag "$(ip netns exec gA extnet -s link show ext0)"
+diag "$(extnet -n gA -s link show ext0)"
 
 ktap_finish

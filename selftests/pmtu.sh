@@ -31,7 +31,7 @@ in_ns gB extnet map add 2001:db8:1::12 dev ext0 remote "$UL_A"
 check "hosts and ext0 keep MTU 1500" bash -c \
 	"ip -n hA1 link show eth0 | grep -q 'mtu 1500' && ip -n gA link show ext0 | grep -q 'mtu 1500'"
 check "mss-clamp is off by default" bash -c \
-	"ip netns exec gA extnet link show ext0 | grep -q ' mss-clamp off'"
+	"extnet -n gA link show ext0 | grep -q ' mss-clamp off'"
 check "small echo crosses (hA1 -> hB1)" in_ns hA1 ping -c 1 -W 3 203.0.113.21
 
 # ping -M do: DF set, 1500 bytes: gA answers "fragmentation needed"
@@ -121,7 +121,7 @@ check "TCP over IPv6 learned the path MTU (hA1: mtu 1350)" bash -c \
 # path, SYN-ACKs coming in by its receive path.
 check "extnet link set ext0 mss-clamp auto" in_ns gA extnet link set ext0 mss-clamp auto
 check "link show prints mss-clamp auto" bash -c \
-	"ip netns exec gA extnet link show ext0 | grep -q ' mss-clamp auto'"
+	"extnet -n gA link show ext0 | grep -q ' mss-clamp auto'"
 clamped=$(counter gA ext0 tx_mss_clamped)
 for ns in hA1 hA2 hB1; do
 	run ip -n "$ns" route flush cache
@@ -156,8 +156,8 @@ check "gA counted the clamped SYN and SYN-ACKs (tx_mss_clamped >= 4)" \
 # A fixed MSS, and the tool's checks.
 in_ns gA extnet link set ext0 mss-clamp 1200
 check "mss-clamp 1200 is shown" bash -c \
-	"ip netns exec gA extnet link show ext0 | grep -q ' mss-clamp 1200'"
-out=$(ip netns exec gA extnet link set ext0 mss-clamp 100 2>&1 || true)
+	"extnet -n gA link show ext0 | grep -q ' mss-clamp 1200'"
+out=$(extnet -n gA link set ext0 mss-clamp 100 2>&1 || true)
 check "mss-clamp 100 is refused, naming the word" \
 	has out 'argument "100" is wrong: mss-clamp'
 
@@ -190,5 +190,5 @@ in_ns gA ip link set ext1 master br0
 check "ext1 joining br0 gets MTU 1500 back; br0 stays at 1500" bash -c \
 	"ip -n gA link show ext1 | grep -q ' mtu 1500 ' && ip -n gA link show br0 | grep -q ' mtu 1500 '"
 
-diag "$(ip netns exec gA extnet -s link show ext0)"
+diag "$(extnet -n gA -s link show ext0)"
 ktap_finish

@@ -32,8 +32,8 @@ in_ns gA extnet map add 203.0.113.21 dev ext0 remote "$UL_B"
 check "traffic flows again after re-creating ext0" \
 	in_ns hA1 ping -c 2 -i 0.2 -W 3 203.0.113.21
 check "ip link set down/up under traffic" bash -c \
-	"ip netns exec gB ip link set ext0 down && sleep 0.5 &&
-	 ip netns exec gB ip link set ext0 up"
+	"ip -n gB link set ext0 down && sleep 0.5 &&
+	 ip -n gB link set ext0 up"
 check "map flush under traffic" in_ns gB extnet map flush dev ext0
 sleep 1
 check "ip netns del of a gateway under traffic" ip netns del gB

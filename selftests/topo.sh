@@ -67,7 +67,7 @@ two_sites() {
 
 # counter NS DEV NAME: print one counter of `extnet -s link show DEV`.
 counter() {
-	ip netns exec "$1" extnet -s link show "$2" |
+	extnet -n "$1" -s link show "$2" |
 		awk -v n="$3" '{ for (i = 1; i < NF; i++) if ($i == n || $i == n ":") { print $(i + 1); exit } }'
 }
 
@@ -110,6 +110,6 @@ capture_count() {
 iperf_pair() {
 	local log=$_LIB_TMP/iperf-$1.log
 	ip netns exec "$1" iperf3 -s -1 -B "$2" >"$log" 2>&1 &
-	wait_for -t 10 bash -c "ip netns exec $1 ss -Hltn 'sport = :5201' | grep -q LISTEN"
+	wait_for -t 10 bash -c "ss -N $1 -Hltn 'sport = :5201' | grep -q LISTEN"
 	in_ns "$3" iperf3 -c "$2" -t 2 -f m "${@:4}"
 }
