@@ -81,7 +81,7 @@ check "-force: map del and replace after the adds applied in order" bash -c \
 # Flush while traffic looks entries up, over and over: the table is
 # swapped for an empty one each time, the old one freed after a grace
 # period (the harness fails the run on any KASAN or RCU report).
-timeout 20 ip netns exec hA1 ping -q -i 0.002 -w 15 203.0.113.21 >/dev/null 2>&1 &
+timeout 20 nsexec hA1 ping -q -i 0.002 -w 15 203.0.113.21 >/dev/null 2>&1 &
 pinger=$!
 flushes=0
 for ((r = 0; r < 20; r++)); do

@@ -17,7 +17,7 @@ ktap_plan 23
 two_sites
 # No IPv6 chatter: only the traffic of the test.
 for ns in gA gB hA1 hA2 hB1; do
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	nsexec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1
 done
 # Neighbours age out after 10 s (the minimum) at gA.

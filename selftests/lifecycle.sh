@@ -69,14 +69,14 @@ reader() {
 # hB1, in the background (pids in FLOOD_PIDS).
 FLOOD_PIDS=()
 flood() {
-	timeout "$(($1 + 2))" ip netns exec hA1 ping -q -i 0.005 -w "$1" 203.0.113.21 >/dev/null 2>&1 &
+	timeout "$(($1 + 2))" nsexec hA1 ping -q -i 0.005 -w "$1" 203.0.113.21 >/dev/null 2>&1 &
 	FLOOD_PIDS+=($!)
-	timeout "$(($1 + 2))" ip netns exec hB1 ping -q -i 0.005 -w "$1" 203.0.113.12 >/dev/null 2>&1 &
+	timeout "$(($1 + 2))" nsexec hB1 ping -q -i 0.005 -w "$1" 203.0.113.12 >/dev/null 2>&1 &
 	FLOOD_PIDS+=($!)
-	ip netns exec hB1 iperf3 -s -1 -B 203.0.113.21 >/dev/null 2>&1 &
+	nsexec hB1 iperf3 -s -1 -B 203.0.113.21 >/dev/null 2>&1 &
 	FLOOD_PIDS+=($!)
 	sleep 0.3
-	timeout "$(($1 + 3))" ip netns exec hA1 iperf3 -c 203.0.113.21 -u -b 50M -t "$1" \
+	timeout "$(($1 + 3))" nsexec hA1 iperf3 -c 203.0.113.21 -u -b 50M -t "$1" \
 		>/dev/null 2>&1 &
 	FLOOD_PIDS+=($!)
 }
@@ -90,7 +90,7 @@ flood_stop() {
 		wait "$pid" 2>/dev/null || true
 	done
 	FLOOD_PIDS=()
-	# iperf3 -s -1 is exec'd by ip netns exec; a server that never saw its
+	# iperf3 -s -1 is exec'd by nsexec; a server that never saw its
 	# client is still there.
 	ip netns pids hB1 2>/dev/null | xargs -r kill 2>/dev/null || true
 }
@@ -100,7 +100,7 @@ flood_stop() {
 HOLD_PID=
 hold_packets() {
 	extnet -n gB map replace 203.0.113.13 dev ext0 remote "$UL_A"
-	ip netns exec hB1 ping -q -i 0.1 -w 60 203.0.113.13 >/dev/null 2>&1 &
+	nsexec hB1 ping -q -i 0.1 -w 60 203.0.113.13 >/dev/null 2>&1 &
 	HOLD_PID=$!
 	wait_for -t 5 bash -c "extnet -n gA neigh show dev ext0 | grep -q '^203.0.113.13 .*incomplete'"
 }
@@ -125,9 +125,9 @@ site_b_ext0() {
 
 # echo_ok: hA1 <-> hB1 answer (after a re-creation: resolution first).
 echo_ok() {
-	wait_for -t 10 ip netns exec hA1 ping -c 1 -W 1 203.0.113.21 &&
-		ip netns exec hA1 ping -c 3 -i 0.2 -W 2 203.0.113.21 &&
-		ip netns exec hB1 ping -c 3 -i 0.2 -W 2 203.0.113.11
+	wait_for -t 10 nsexec hA1 ping -c 1 -W 1 203.0.113.21 &&
+		nsexec hA1 ping -c 3 -i 0.2 -W 2 203.0.113.21 &&
+		nsexec hB1 ping -c 3 -i 0.2 -W 2 203.0.113.11
 }
 
 # netns_args NS...: set NETNS to NS..., or with none to the initial
@@ -211,7 +211,7 @@ check "after the churn only the live entry is left" bash -c \
 replace_no_loss() {
 	local out
 	writer gA "$_LIB_TMP/w3" 30 "$_LIB_TMP/w3.out" &
-	out=$(ip netns exec hA1 ping -q -c 100 -i 0.05 -W 2 203.0.113.21) || true
+	out=$(nsexec hA1 ping -q -c 100 -i 0.05 -W 2 203.0.113.21) || true
 	touch "$_LIB_TMP/STOP"
 	wait
 	rm -f "$_LIB_TMP/STOP"
@@ -225,10 +225,10 @@ diag "$(grep -E 'received|replace runs' "$_LIB_TMP/check.out")"
 
 in_ns gA extnet map del 203.0.113.21 dev ext0
 check "live entry deleted: echoes stop" bash -c \
-	"! ip netns exec hA1 ping -c 3 -i 0.2 -W 1 203.0.113.21"
+	"! nsexec hA1 ping -c 3 -i 0.2 -W 1 203.0.113.21"
 in_ns gA extnet map add 203.0.113.21 dev ext0 remote "$UL_B"
 check "live entry added again: echoes resume" \
-	wait_for -t 5 ip netns exec hA1 ping -c 1 -W 1 203.0.113.21
+	wait_for -t 5 nsexec hA1 ping -c 1 -W 1 203.0.113.21
 
 diag "---- device deletion"
 flood 4
@@ -326,16 +326,31 @@ check "the module is gone" bash -c "! grep -q '^extnet ' /proc/modules"
 echo "$modprobe_path" >/proc/sys/kernel/modprobe
 
 diag "---- $CYCLES cycles of load, configure, traffic, unload"
+# cycle_gw NS LOCAL REMOTE ADDR...: ext0 in NS's bridge and up first, then
+# its VNI and VTEP (which binds the socket) and ADDR... mapped to REMOTE:
+# two programs, the other order from gw_extnet's.
+cycle_gw() {
+	local ns=$1 local=$2 remote=$3 a
+	shift 3
+	printf 'link add ext0 type extnet\nlink set ext0 master br0 up\n' |
+		ip -n "$ns" -batch -
+	{
+		echo "link set ext0 vni $VNI local $local"
+		for a in "$@"; do
+			echo "map add $a dev ext0 remote $remote"
+		done
+	} | extnet -n "$ns" -batch -
+}
+
 # cycle: the module in, both gateways configured, 3 echoes each way, out.
 cycle() {
 	local out
 	modprobe extnet
-	site_a_ext0
-	site_b_ext0
-	extnet -n gA map add 203.0.113.22 dev ext0 remote "$UL_B" lladdr 02:00:00:00:00:22
-	out=$(ip netns exec hA1 ping -c 3 -i 0.2 -W 3 203.0.113.21)
+	cycle_gw gA "$UL_A" "$UL_B" 203.0.113.21 "203.0.113.22 lladdr 02:00:00:00:00:22"
+	cycle_gw gB "$UL_B" "$UL_A" 203.0.113.11 203.0.113.12
+	out=$(nsexec hA1 ping -c 3 -i 0.2 -W 3 203.0.113.21)
 	grep -q ' 3 received' <<<"$out"
-	out=$(ip netns exec hB1 ping -c 3 -i 0.2 -W 3 203.0.113.12)
+	out=$(nsexec hB1 ping -c 3 -i 0.2 -W 3 203.0.113.12)
 	grep -q ' 3 received' <<<"$out"
 	rmmod extnet
 	if grep -q '^extnet ' /proc/modules; then

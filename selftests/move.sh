@@ -20,7 +20,7 @@ ktap_plan 19
 
 two_sites
 for ns in gA gB hA1 hA2 hB1; do
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	nsexec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1
 done
 HA2=203.0.113.12
@@ -28,7 +28,7 @@ EXT_A=$(mac_of gA ext0)
 # As a hypervisor does for a migrated VM, hA2 announces itself (gratuitous
 # ARP) when its link comes up at the new site: gB, which takes the address
 # as local by then, learns its MAC from it.
-run ip netns exec hA2 sysctl -qw net.ipv4.conf.eth0.arp_notify=1
+run nsexec hA2 sysctl -qw net.ipv4.conf.eth0.arp_notify=1
 
 check "before: hA1 reaches hA2 on site A's bridge" in_ns hA1 ping -c 1 -W 3 "$HA2"
 check "before: gA learned hA2 (hB1 -> hA2)" in_ns hB1 ping -c 1 -W 3 "$HA2"
@@ -39,7 +39,7 @@ check "before: hA1 caches hA2's own MAC" bash -c \
 # both 203.0.113.12 (0xcb00710c).
 PCAP=$_LIB_TMP/garp.pcap
 GARP='arp and arp[14:4] = 0xcb00710c and arp[24:4] = 0xcb00710c'
-ip netns exec hA1 tcpdump -Z root -n -U -i eth0 -w "$PCAP" "$GARP" >/dev/null 2>"$PCAP.err" &
+nsexec hA1 tcpdump -Z root -n -U -i eth0 -w "$PCAP" "$GARP" >/dev/null 2>"$PCAP.err" &
 TCPDUMP=$!
 wait_for grep -q "listening on" "$PCAP.err"
 
@@ -73,11 +73,11 @@ mkfifo "$_LIB_TMP/idle"
 exec 7<>"$_LIB_TMP/idle"
 
 # A slow TCP stream and a ping every 100 ms across the move.
-ip netns exec hA2 iperf3 -s -1 -B "$HA2" >"$_LIB_TMP/iperf-s.log" 2>&1 &
+nsexec hA2 iperf3 -s -1 -B "$HA2" >"$_LIB_TMP/iperf-s.log" 2>&1 &
 wait_for -t 10 bash -c "ss -N hA2 -Hltn 'sport = :5201' | grep -q LISTEN"
-ip netns exec hA1 iperf3 -c "$HA2" -t 20 -b 4M >"$_LIB_TMP/iperf.log" 2>&1 &
+nsexec hA1 iperf3 -c "$HA2" -t 20 -b 4M >"$_LIB_TMP/iperf.log" 2>&1 &
 IPERF=$!
-ip netns exec hA1 ping -D -O -i 0.1 -c 150 "$HA2" >"$_LIB_TMP/ping.log" 2>&1 &
+nsexec hA1 ping -D -O -i 0.1 -c 150 "$HA2" >"$_LIB_TMP/ping.log" 2>&1 &
 PING=$!
 sleep 4
 
@@ -166,7 +166,7 @@ check "a move to a VTEP keeps the entry's counters (tx_packets $tx)" \
 # IPv6: unsolicited Neighbour Advertisements, Override set, Solicited
 # and Router clear (RFC 4861 §7.2.6), to all nodes.
 PCAP6=$_LIB_TMP/na.pcap
-ip netns exec hA1 tcpdump -Z root -n -U -i eth0 -w "$PCAP6" 'icmp6 and ip6[40] = 136' \
+nsexec hA1 tcpdump -Z root -n -U -i eth0 -w "$PCAP6" 'icmp6 and ip6[40] = 136' \
 	>/dev/null 2>"$PCAP6.err" &
 TCPDUMP6=$!
 wait_for grep -q "listening on" "$PCAP6.err"

@@ -18,7 +18,7 @@ ns_add gX
 in_ns gX ip link add extother0 index 4242 type extnet
 
 # Replays nlcheck's verdicts as ours, with its diagnostics.
-out=$(ip netns exec gA nlcheck -n /run/netns/gX -f extother0 ext0 dummy0 2>&1) || true
+out=$(nsexec gA nlcheck -n /run/netns/gX -f extother0 ext0 dummy0 2>&1) || true
 while IFS= read -r line; do
 	case $line in
 	"ok "*) ok "netlink: ${line#* - }" ;;

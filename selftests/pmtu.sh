@@ -37,14 +37,14 @@ check "small echo crosses (hA1 -> hB1)" in_ns hA1 ping -c 1 -W 3 203.0.113.21
 # ping -M do: DF set, 1500 bytes: gA answers "fragmentation needed"
 # (RFC 1191) from the address hA1 was pinging.
 too_big=$(counter gA ext0 tx_too_big)
-out=$(ip netns exec hA1 ping -M do -s 1472 -c 1 -W 3 203.0.113.21 2>&1 || true)
+out=$(nsexec hA1 ping -M do -s 1472 -c 1 -W 3 203.0.113.21 2>&1 || true)
 diag "$out"
 check "ping -M do -s 1472 gets frag needed with mtu 1350 from 203.0.113.21" \
 	has out 'From 203.0.113.21 .*Frag needed and DF set \(mtu = 1350\)'
 check "gA counted it (tx_too_big)" test "$(counter gA ext0 tx_too_big)" -gt "$too_big"
 check "hA1's route cache has mtu 1350 for 203.0.113.21" bash -c \
 	"ip -n hA1 route get 203.0.113.21 | grep -q 'mtu 1350'"
-out=$(ip netns exec hA1 ping -M do -s 1472 -c 1 -W 3 203.0.113.21 2>&1 || true)
+out=$(nsexec hA1 ping -M do -s 1472 -c 1 -W 3 203.0.113.21 2>&1 || true)
 diag "$out"
 check "the next ping -M do -s 1472 fails locally (message too long, mtu=1350)" \
 	has out 'mtu ?= ?1350'
@@ -53,7 +53,7 @@ check "ping -M do -s 1322 (1350 bytes) fits" \
 
 # The other direction, answered by gB.
 too_big=$(counter gB ext0 tx_too_big)
-out=$(ip netns exec hB1 ping -M do -s 1472 -c 1 -W 3 203.0.113.12 2>&1 || true)
+out=$(nsexec hB1 ping -M do -s 1472 -c 1 -W 3 203.0.113.12 2>&1 || true)
 diag "$out"
 check "hB1 -> hA2: frag needed with mtu 1350 from 203.0.113.12" \
 	has out 'From 203.0.113.12 .*mtu = 1350'
@@ -96,14 +96,14 @@ check "and hB1 from gB's (tx_too_big moved on gB)" \
 check "small echo crosses over IPv6 (hA1 -> hB1)" \
 	in_ns hA1 ping -6 -c 1 -W 3 2001:db8:1::21
 too_big=$(counter gA ext0 tx_too_big)
-out=$(ip netns exec hA1 ping -6 -M do -s 1452 -c 1 -W 3 2001:db8:1::21 2>&1 || true)
+out=$(nsexec hA1 ping -6 -M do -s 1452 -c 1 -W 3 2001:db8:1::21 2>&1 || true)
 diag "$out"
 check "ping -6 -s 1452 gets Packet too big with mtu 1350 from 2001:db8:1::21" \
 	has out 'From 2001:db8:1::21 .*Packet too big: mtu=1350'
 check "gA counted it (tx_too_big)" test "$(counter gA ext0 tx_too_big)" -gt "$too_big"
 check "hA1's IPv6 route cache has mtu 1350 for 2001:db8:1::21" bash -c \
 	"ip -n hA1 -6 route get 2001:db8:1::21 | grep -q 'mtu 1350'"
-out=$(ip netns exec hB1 ping -6 -M do -s 1452 -c 1 -W 3 2001:db8:1::12 2>&1 || true)
+out=$(nsexec hB1 ping -6 -M do -s 1452 -c 1 -W 3 2001:db8:1::12 2>&1 || true)
 diag "$out"
 check "hB1 -> hA2 over IPv6: Packet too big with mtu 1350 from 2001:db8:1::12" \
 	has out 'From 2001:db8:1::12 .*Packet too big: mtu=1350'
@@ -130,7 +130,7 @@ done
 capture_start gA wan0 "$PCAP"
 HPCAP=$_LIB_TMP/hA1.pcap
 printf '# [hA1] tcpdump -i eth0 -w %s tcp\n' "$HPCAP"
-ip netns exec hA1 tcpdump -Z root -n -U -s 300 -i eth0 -w "$HPCAP" tcp >/dev/null 2>"$HPCAP.err" &
+nsexec hA1 tcpdump -Z root -n -U -s 300 -i eth0 -w "$HPCAP" tcp >/dev/null 2>"$HPCAP.err" &
 hpid=$!
 wait_for grep -q "listening on" "$HPCAP.err"
 check "iperf3 TCP hA2 -> hB1, clamping auto" iperf_pair hB1 203.0.113.21 hA2
@@ -170,7 +170,7 @@ in_ns gA extnet map replace 203.0.113.21 dev ext0 remote 2001:db8:ff::2
 in_ns gB extnet map replace 203.0.113.11 dev ext0 remote 2001:db8:ff::1
 run ip -n hA1 route flush cache
 check "echo hA1 -> hB1 over the IPv6 underlay" in_ns hA1 ping -c 1 -W 3 203.0.113.21
-out=$(ip netns exec hA1 ping -M do -s 1472 -c 1 -W 3 203.0.113.21 2>&1 || true)
+out=$(nsexec hA1 ping -M do -s 1472 -c 1 -W 3 203.0.113.21 2>&1 || true)
 diag "$out"
 check "IPv6 underlay: frag needed with mtu 1330" \
 	has out 'From 203.0.113.21 .*Frag needed and DF set \(mtu = 1330\)'

@@ -106,7 +106,7 @@ check "bridged side still learns and probes (probes > 0)" test "$(counter gA ext
 run ip -n hA1 addr add 203.0.113.13/24 dev eth0
 before=$(counter gB ext0 rx_drop_spoofed)
 check "unmapped source 203.0.113.13 does not reach hB1" bash -c \
-	"! ip netns exec hA1 ping -c 2 -i 0.2 -W 1 -I 203.0.113.13 203.0.113.21"
+	"! nsexec hA1 ping -c 2 -i 0.2 -W 1 -I 203.0.113.13 203.0.113.21"
 check "... and is counted as spoofed on gB" \
 	test "$(counter gB ext0 rx_drop_spoofed)" -gt "$before"
 
@@ -138,17 +138,17 @@ check "IPv6: routed side sent no NS probes, learned nothing" bash -c \
 in_ns gB extnet map del 2001:db8:1::11 dev ext0
 check "IPv6: map del removes the /128 and stops forwarding" bash -c \
 	"test \"\$(ip -6 -n gB route show proto 245 | awk '{ print \$1 }')\" = 2001:db8:1::12 &&
-	 ! ip netns exec hB1 ping -6 -c 2 -i 0.2 -W 1 2001:db8:1::11"
+	 ! nsexec hB1 ping -6 -c 2 -i 0.2 -W 1 2001:db8:1::11"
 in_ns gB extnet map add 2001:db8:1::11 dev ext0 remote "$UL_A"
 check "IPv6: map add restores the route and the traffic" bash -c \
 	"test \"\$(ip -6 -n gB route show proto 245 | awk '{ print \$1 }' | sort | xargs)\" = '2001:db8:1::11 2001:db8:1::12' &&
-	 ip netns exec hB1 ping -6 -c 1 -W 3 2001:db8:1::11"
+	 nsexec hB1 ping -6 -c 1 -W 3 2001:db8:1::11"
 
 # map del takes the route with it; map add brings both back.
 in_ns gB extnet map del 203.0.113.11 dev ext0
 check "map del removes the host route" routes_are gB "203.0.113.12"
 check "after map del hB1 cannot reach hA1" bash -c \
-	"! ip netns exec hB1 ping -c 2 -i 0.2 -W 1 203.0.113.11"
+	"! nsexec hB1 ping -c 2 -i 0.2 -W 1 203.0.113.11"
 in_ns gB extnet map add 203.0.113.11 dev ext0 remote "$UL_A"
 check "map add restores the host route" routes_are gB "203.0.113.11 203.0.113.12"
 check "after map add hB1 reaches hA1 again" in_ns hB1 ping -c 1 -W 3 203.0.113.11
@@ -189,7 +189,7 @@ check "map flush removes every host route" bash -c \
 in_ns gB extnet map add 203.0.113.11 dev ext0 remote "$UL_A"
 check "after flush and add: one route, traffic flows" bash -c \
 	"test \"\$(ip -n gB route show proto 245 | awk '{ print \$1 }')\" = 203.0.113.11 &&
-	 ip netns exec hB1 ping -c 1 -W 3 203.0.113.11"
+	 nsexec hB1 ping -c 1 -W 3 203.0.113.11"
 
 # The mode follows enslaving and releasing, live.
 run ip -n gB link add brx type bridge

@@ -51,14 +51,21 @@ DEBUG_SKIP=(bench_smoke.sh)
 # counts DEBUG_COST_DEFAULT: add new tests here once measured (run.sh prints
 # "---- NAME: exit status N, S s").
 declare -A DEBUG_COST=(
-	[smoke_vxlan.sh]=60
-	[two_site.sh]=130
-	[netlink_errors.sh]=40
-	[two_vni.sh]=85
-	[interop_vxlan.sh]=60
-	[teardown.sh]=100
-	[hostile_packets.sh]=215
-	[lifecycle.sh]=900
+	[smoke_vxlan.sh]=35
+	[two_site.sh]=60
+	[two_site6.sh]=150
+	[netlink_errors.sh]=30
+	[two_vni.sh]=60
+	[interop_vxlan.sh]=45
+	[teardown.sh]=60
+	[hostile_packets.sh]=175
+	[events.sh]=55
+	[move.sh]=85
+	[lifecycle.sh]=370
+	[routed.sh]=90
+	[bgp.sh]=30
+	[batch.sh]=70
+	[pmtu.sh]=150
 )
 DEBUG_COST_DEFAULT=150
 # Boot, extnet_kunit.ko's suites, and the end of the run (kmemleak scans).

@@ -80,11 +80,11 @@ mac_of() {
 # capture_stop; waits until the capture is live.
 capture_start() {
 	printf '# [%s] tcpdump -i %s -w %s\n' "$1" "$2" "$3"
-	# ip netns exec execs tcpdump: $! is tcpdump itself. Headers only
+	# nsexec execs tcpdump: $! is tcpdump itself. Headers only
 	# (-s 300: outer IPv6 + UDP + VXLAN + inner Ethernet, IPv6 and TCP
 	# with options): a veth passes GSO packets of up to 64 KiB, and whole
 	# ones from an iperf3 run would fill the guest's RAM-backed /tmp.
-	ip netns exec "$1" tcpdump -Z root -n -U -s 300 -i "$2" -w "$3" udp >/dev/null 2>"$3.err" &
+	nsexec "$1" tcpdump -Z root -n -U -s 300 -i "$2" -w "$3" udp >/dev/null 2>"$3.err" &
 	_CAPTURE_PID=$!
 	wait_for grep -q "listening on" "$3.err"
 }
@@ -109,7 +109,7 @@ capture_count() {
 # iperf_pair SERVER_NS SERVER_ADDR CLIENT_NS [ARGS]: a 2 s iperf3 TCP run.
 iperf_pair() {
 	local log=$_LIB_TMP/iperf-$1.log
-	ip netns exec "$1" iperf3 -s -1 -B "$2" >"$log" 2>&1 &
+	nsexec "$1" iperf3 -s -1 -B "$2" >"$log" 2>&1 &
 	wait_for -t 10 bash -c "ss -N $1 -Hltn 'sport = :5201' | grep -q LISTEN"
 	in_ns "$3" iperf3 -c "$2" -t 2 -f m "${@:4}"
 }

@@ -46,7 +46,7 @@ check "unicast to unmapped address dropped and counted" \
 # map del: hB1 is gone from site A, and the drop is counted.
 in_ns gA extnet map del 203.0.113.21 dev ext0
 before=$(counter gA ext0 tx_drop_unmapped)
-check "after map del hB1 is unreachable" bash -c "! ip netns exec hA1 ping -c 2 -i 0.2 -W 1 203.0.113.21"
+check "after map del hB1 is unreachable" bash -c "! nsexec hA1 ping -c 2 -i 0.2 -W 1 203.0.113.21"
 check "after map del the drop is counted" \
 	test "$(counter gA ext0 tx_drop_unmapped)" -gt "$before"
 

@@ -77,7 +77,7 @@ check "link-local echo hA1 -> hA2 stays local and works" \
 run ip -n hA1 -6 neigh replace "$LL_B1" lladdr "$ext_mac" dev eth0
 before=$(counter gA ext0 tx_drop_unmapped)
 check "link-local echo hA1 -> hB1 does not cross" \
-	bash -c "! ip netns exec hA1 ping -6 -c 2 -i 0.2 -W 1 $LL_B1%eth0"
+	bash -c "! nsexec hA1 ping -6 -c 2 -i 0.2 -W 1 $LL_B1%eth0"
 check "link-local unicast to ext0 dropped and counted" \
 	test "$(counter gA ext0 tx_drop_unmapped)" -ge $((before + 2))
 
@@ -89,7 +89,7 @@ hostile_ns() {
 	local c0 c1 na0 na1
 	c0=$(counter gA ext0 "$3")
 	na0=$(counter gA ext0 na_replies)
-	ip netns exec hA1 badpkt -i eth0 -m "$ext_mac" -s 203.0.113.11 -d 203.0.113.21 "$2"
+	nsexec hA1 badpkt -i eth0 -m "$ext_mac" -s 203.0.113.11 -d 203.0.113.21 "$2"
 	sleep 0.3
 	c1=$(counter gA ext0 "$3")
 	na1=$(counter gA ext0 na_replies)
