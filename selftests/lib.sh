@@ -148,6 +148,18 @@ veth_pair() {
 	ip -n "$3" link set "$4" up
 }
 
+# ip_batch NS: the ip commands on stdin (one a line, without "ip") in
+# namespace NS ("": the initial one) by one `ip -batch`; each is echoed as
+# "# [NS] ip ...". Stops at the first that fails (status 1).
+ip_batch() {
+	local cmds line
+	cmds=$(cat)
+	while IFS= read -r line; do
+		[[ -z $line ]] || printf '# [%s] ip %s\n' "${1:--}" "$line"
+	done <<<"$cmds"
+	ip ${1:+-n "$1"} -batch - <<<"$cmds"
+}
+
 # wait_for [-t SECONDS] CMD...: retry CMD every 0.1 s until it succeeds (status 0)
 # or SECONDS (default 10) pass (status 1).
 wait_for() {
