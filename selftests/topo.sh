@@ -16,6 +16,26 @@ extnet_load() {
 	grep -q '^extnet ' /proc/modules || modprobe extnet
 }
 
+# gw_base NS UNDERLAY: namespace with br0 and the underlay address on wan0.
+gw_base() {
+	ip_batch "$1" <<-EOF
+		addr add $2/24 dev wan0
+		link add br0 address 02:00:00:00:b0:0${1: -1} type bridge
+		link set br0 up
+	EOF
+}
+
+# host NS ADDR GW LANIF: a host namespace whose eth0 is a port of GW's br0.
+host() {
+	ip_batch "" <<-EOF
+		netns add $1
+		link add eth0 netns $1 type veth peer name $4 netns $3
+	EOF
+	_LIB_NS+=("$1")
+	ip_batch "$3" <<<"link set $4 master br0 up"
+	host_batch "$1" "$2"
+}
+
 # gw_extnet NS LOCAL: ext0 with the scenario's parameters, in br0, up.
 gw_extnet() {
 	in_ns "$1" ip link add ext0 type extnet
