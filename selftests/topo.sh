@@ -99,10 +99,18 @@ two_sites() {
 	in_ns gB extnet map add 203.0.113.12 dev ext0 remote "$UL_A"
 }
 
-# counter NS DEV NAME: print one counter of `extnet -s link show DEV`.
+# counter NS DEV NAME: print one counter of `extnet -s link show DEV` (one
+# program: the words are searched by the shell).
 counter() {
-	extnet -n "$1" -s link show "$2" |
-		awk -v n="$3" '{ for (i = 1; i < NF; i++) if ($i == n || $i == n ":") { print $(i + 1); exit } }'
+	local -a w
+	local i
+	read -r -d '' -a w <<<"$(extnet -n "$1" -s link show "$2")" || true
+	for ((i = 0; i < ${#w[@]} - 1; i++)); do
+		if [[ ${w[i]} == "$3" || ${w[i]} == "$3:" ]]; then
+			echo "${w[i + 1]}"
+			return 0
+		fi
+	done
 }
 
 # mac_of NS DEV: the MAC address of DEV.
