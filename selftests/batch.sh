@@ -22,7 +22,7 @@ gen() {
 	done
 }
 entries() {
-	ip netns exec "$1" extnet link show ext0 |
+	extnet -n "$1" link show ext0 |
 		awk '{ for (i = 1; i < NF; i++) if ($i == "entries") print $(i + 1) }'
 }
 
@@ -35,7 +35,7 @@ two_sites
 	gen 11 10
 } >"$B.stop"
 rc=0
-out=$(ip netns exec gA extnet -batch "$B.stop" 2>&1) || rc=$?
+out=$(extnet -n gA -batch "$B.stop" 2>&1) || rc=$?
 diag "$out"
 check "-batch stops at the first failure (exit 1, line 11 named)" \
 	bash -c "[[ $rc -eq 1 ]] && grep -q 'Command failed $B.stop:11\$' <<<'$out'"
@@ -58,7 +58,7 @@ in_ns gA extnet map flush dev ext0
 	echo "map replace 10.0.0.10 dev ext0 remote 192.0.2.77"
 } >"$B.force"
 rc=0
-out=$(ip netns exec gA extnet -force -batch "$B.force" 2>&1) || rc=$?
+out=$(extnet -n gA -force -batch "$B.force" 2>&1) || rc=$?
 diag "$(grep -v '^ext0' <<<"$out")"
 check "-force -batch exits 1 after failures" test "$rc" -eq 1
 check "-force: the duplicate is reported with its line and message" bash -c \
@@ -75,8 +75,8 @@ check "-force: a show line sees the 1000 lines before it" \
 check "-force: every good line applied ($N - 1 entries)" \
 	test "$(entries gA)" -eq $((N - 1))
 check "-force: map del and replace after the adds applied in order" bash -c \
-	"[[ \$(ip netns exec gA extnet map show dev ext0 | grep -c '^10.0.0.9 ') -eq 0 ]] &&
-	 ip netns exec gA extnet map show dev ext0 | grep -q '^10.0.0.10 .*192.0.2.77'"
+	"[[ \$(extnet -n gA map show dev ext0 | grep -c '^10.0.0.9 ') -eq 0 ]] &&
+	 extnet -n gA map show dev ext0 | grep -q '^10.0.0.10 .*192.0.2.77'"
 
 # Packed map changes (-force packs consecutive map add/replace/del lines of
 # a device into requests of several entries): failures in the middle of a
@@ -114,12 +114,12 @@ check "-pack 1 (one entry per request) gives the same table" \
 # Flush while traffic looks entries up, over and over: the table is
 # swapped for an empty one each time, the old one freed after a grace
 # period (the harness fails the run on any KASAN or RCU report).
-timeout 20 ip netns exec hA1 ping -q -i 0.002 -w 15 203.0.113.21 >/dev/null 2>&1 &
+timeout 20 nsexec hA1 ping -q -i 0.002 -w 15 203.0.113.21 >/dev/null 2>&1 &
 pinger=$!
 flushes=0
 for ((r = 0; r < 20; r++)); do
-	ip netns exec gA extnet map flush dev ext0 || break
-	ip netns exec gA extnet -force -batch - <<-EOF || break
+	extnet -n gA map flush dev ext0 || break
+	extnet -n gA -force -batch - <<-EOF || break
 	map add 203.0.113.21 dev ext0 remote $UL_B
 	$(gen $((r * 500)) 500)
 	EOF
@@ -130,6 +130,6 @@ check "table after the last round: 501 entries" test "$(entries gA)" -eq 501
 wait "$pinger" || true
 check "traffic flows after the flushes" in_ns hA1 ping -c 2 -i 0.2 -W 3 203.0.113.21
 check "flush leaves an empty table" bash -c \
-	"ip netns exec gA extnet map flush dev ext0 && [[ \$(ip netns exec gA extnet map show dev ext0 | wc -l) -eq 0 ]]"
+	"extnet -n gA map flush dev ext0 && [[ \$(extnet -n gA map show dev ext0 | wc -l) -eq 0 ]]"
 
 ktap_finish

@@ -139,7 +139,7 @@ meminfo() {
 settle() { sleep "$SETTLE"; }
 # entries NS: the number of mapping entries of NS's ext0.
 entries() {
-	ip netns exec "$1" extnet link show ext0 |
+	extnet -n "$1" link show ext0 |
 		awk '{ for (i = 1; i < NF; i++) if ($i == "entries") print $(i + 1) }'
 }
 stat_of() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"; }
@@ -246,7 +246,7 @@ mac_of() { ip netns exec "$1" cat "/sys/class/net/$2/address"; }
 # iperf_server S: a persistent iperf3 server on hB.
 iperf_server() {
 	ip netns exec "$1_hB" iperf3 -s -B 203.0.113.21 >"$_LIB_TMP/iperf-$1.log" 2>&1 &
-	wait_for -t 20 bash -c "ip netns exec $1_hB ss -Hltn 'sport = :5201' | grep -q LISTEN"
+	wait_for -t 20 bash -c "ss -N $1_hB -Hltn 'sport = :5201' | grep -q LISTEN"
 }
 
 # Scale set-ups: sender h, gateway g (br0: lan0 + vx0/ext0), sink s. The
@@ -399,7 +399,7 @@ grow() {
 	t0=$(now)
 	if [[ $k == sx* ]]; then
 		# -force: pipelined, many requests per sendmsg (extnet(8)).
-		ip netns exec "${k}_g" extnet -force -batch "$b.map" || fail=1
+		extnet -n "${k}_g" -force -batch "$b.map" || fail=1
 	else
 		ip -n "${k}_g" -batch "$b.neigh" || fail=1
 		S[ins_neigh,$k,$n]=$(since "$t0")
@@ -455,8 +455,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	done
 done
 diag "rounds done after $(since "$t_start") s"
-diag "$(ip netns exec x_gA extnet link show -s ext0 2>&1)"
-diag "$(ip netns exec x_gB extnet link show -s ext0 2>&1)"
+diag "$(extnet -n x_gA link show -s ext0 2>&1)"
+diag "$(extnet -n x_gB link show -s ext0 2>&1)"
 
 for m in "${METRICS[@]}"; do
 	for s in "${SETUPS[@]}"; do

@@ -54,13 +54,13 @@ say "gB learned its local hosts by snooping and probing"
 NS=gB show extnet neigh show dev ext0
 
 say "extnet map del 203.0.113.21 on gA: hB1 disappears from site A, and the drops are counted"
-ip netns exec gA extnet map del 203.0.113.21 dev ext0
+extnet -n gA map del 203.0.113.21 dev ext0
 NS=hA1 show ping -c 2 -i 0.3 -W 1 203.0.113.21
 NS=gA show extnet -s link show ext0
 
 say "Verdicts"
 check "ARP answered locally with ext0's MAC" bash -c \
-	"ip netns exec hA1 ip neigh show 203.0.113.21 | grep -qi $(mac_of gA ext0)"
+	"ip -n hA1 neigh show 203.0.113.21 | grep -qi $(mac_of gA ext0)"
 check "VXLAN on the underlay carried no ARP" test "$narp" -eq 0
 check "traffic was tunnelled" test "$nvx" -gt 0
 check "drops after map del are counted" test "$(counter gA ext0 tx_drop_unmapped)" -gt 0

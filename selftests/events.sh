@@ -17,7 +17,7 @@ ktap_plan 23
 two_sites
 # No IPv6 chatter: only the traffic of the test.
 for ns in gA gB hA1 hA2 hB1; do
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	nsexec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1
 done
 # Neighbours age out after 10 s (the minimum) at gA.
@@ -25,13 +25,13 @@ in_ns gA extnet link set ext0 ageing 10
 
 LOG_A=$_LIB_TMP/monitor-gA.json
 LOG_B=$_LIB_TMP/monitor-gB.txt
-ip netns exec gA extnet -j monitor >"$LOG_A" 2>&1 &
-ip netns exec gB extnet monitor dev ext0 >"$LOG_B" 2>&1 &
+extnet -n gA -j monitor >"$LOG_A" 2>&1 &
+extnet -n gB monitor dev ext0 >"$LOG_B" 2>&1 &
 
 # subscribed NS LOG: the monitor of NS has joined the group: an entry
 # added meanwhile shows up in its LOG.
 subscribed() {
-	ip netns exec "$1" extnet map replace 203.0.113.250 dev ext0 remote 198.51.100.250
+	extnet -n "$1" map replace 203.0.113.250 dev ext0 remote 198.51.100.250
 	grep -q 203.0.113.250 "$2"
 }
 check "monitor of gA is listening" wait_for -t 20 subscribed gA "$LOG_A"
@@ -73,7 +73,7 @@ check "map move remote: event with the new VTEP" seen "$LOG_A" \
 check "map move local: event without VTEP" seen "$LOG_A" \
 	"map_moved" "203.0.113.51" "${Q}where${Q}:${Q}local${Q}"
 check "the move back removed the entry" bash -c \
-	"! ip netns exec gA extnet map show dev ext0 | grep -q 203.0.113.51"
+	"! extnet -n gA map show dev ext0 | grep -q 203.0.113.51"
 
 # Neighbours: gA probes for hA2 and learns it; hA2 then stays silent and
 # ages out.
@@ -102,14 +102,14 @@ check "local conflict: event (side local, the host's MAC)" seen "$LOG_A" \
 check "local conflict: the drops are counted per device" \
 	test "$(($(counter gA ext0 tx_drop_conflict) - before))" -ge 40
 check "local conflict: and per entry (map show -s: conflicts)" bash -c \
-	"ip netns exec gA extnet -s map show dev ext0 | grep '^203.0.113.21 ' |
+	"extnet -n gA -s map show dev ext0 | grep '^203.0.113.21 ' |
 	 grep -Eq 'conflicts ([4-9][0-9]|[1-9][0-9][0-9]+)'"
 check "rate limit: events_suppressed counts the events not sent" \
 	test "$(counter gA ext0 events_suppressed)" -gt 0
 # Every conflict while the monitor listened is an event or suppressed.
 # (2 s, at most 5 a second: the 40 frames take less than that.)
 conflicts() {
-	ip netns exec gA extnet -s map show dev ext0 | awk '$1 == "203.0.113.21" {
+	extnet -n gA -s map show dev ext0 | awk '$1 == "203.0.113.21" {
 		for (i = 2; i < NF; i++) if ($i == "conflicts") print $(i + 1) }'
 }
 accounted() {
@@ -131,7 +131,7 @@ in_ns hA1 ping -c 2 -i 0.2 -W 1 203.0.113.21 || true
 check "tunnel conflict: event (side tunnel, the VTEP it came from)" seen "$LOG_B" \
 	"^conflict 203.0.113.11 dev ext0 " "remote $UL_A" "side tunnel"
 check "tunnel conflict: counted per entry, counters kept by replace" bash -c \
-	"ip netns exec gB extnet -s map show dev ext0 | grep '^203.0.113.11 ' |
+	"extnet -n gB -s map show dev ext0 | grep '^203.0.113.11 ' |
 	 grep -Eq 'conflicts [1-9]'"
 check "text monitor: map added line" has "$LOG_B" \
 	"^map added 203.0.113.11 dev ext0 remote 198.51.100.9$"
@@ -141,7 +141,7 @@ check "events stay in their namespace (gA saw nothing of gB's)" bash -c \
 # A flush is one event, however many entries go.
 for i in $(seq 100 199); do
 	echo "map add 203.0.113.$i dev ext0 remote 198.51.100.7"
-done | ip netns exec gA extnet -batch -
+done | extnet -n gA -batch -
 in_ns gA extnet map flush dev ext0
 check "map flush: one event" seen "$LOG_A" "map_flushed" "${Q}ifname${Q}:${Q}ext0${Q}"
 check "map flush: no per-entry events" test "$(grep -c map_removed "$LOG_A")" -eq 2

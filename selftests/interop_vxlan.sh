@@ -41,7 +41,7 @@ check "first echo hA1 -> hB1 (extnet -> vxlan)" in_ns hA1 ping -c 1 -W 3 203.0.1
 check "first echo hB1 -> hA2 (vxlan -> extnet)" in_ns hB1 ping -c 1 -W 3 203.0.113.12
 check "iperf3 TCP hA1 -> hB1" iperf_pair hB1 203.0.113.21 hA1
 check "hA1 caches hB1 at the entry's lladdr" bash -c \
-	"ip netns exec hA1 ip neigh show 203.0.113.21 | grep -qi ' $mac_b1 '"
+	"ip -n hA1 neigh show 203.0.113.21 | grep -qi ' $mac_b1 '"
 capture_stop
 diag "$(pcap_read "$PCAP" -c 4 udp port 4789)"
 check "tcpdump decodes VXLAN vni $VNI both ways" bash -c \

@@ -79,7 +79,7 @@ skip_all() {
 # `set -e` still applies, so a shell function stops at its first failing command.
 # CMD's stdin is /dev/null.
 check() {
-	local name=$1 rc=0
+	local name=$1 rc=0 t0=${EPOCHREALTIME/./} ms
 	shift
 	printf '# $ %s\n' "$*"
 	("$@") >"$_LIB_TMP/check.out" 2>&1 &
@@ -90,6 +90,10 @@ check() {
 		not_ok "$name" "exit status $rc"
 		diag "$(tail -n 30 "$_LIB_TMP/check.out")"
 	fi
+	# Where a test's time goes (the debug kernel is slow): checks of 2 s
+	# or more say how long they took.
+	ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
+	((ms < 2000)) || printf '# (%d.%d s)\n' $((ms / 1000)) $((ms % 1000 / 100))
 	return 0
 }
 
@@ -113,11 +117,19 @@ run() {
 }
 
 # in_ns NS CMD...: run CMD (a program, not a shell function) inside namespace NS.
+# ip, bridge, tc and extnet get their own -n option; anything else starts
+# under progs/nsexec, which changes the network namespace only (no /sys of
+# NS: read NS's /sys with `ip netns exec NS cat ...`). On the debug kernel
+# a dynamically linked program costs 0.1-0.4 s to start (ip: 0.4 s), so
+# `ip netns exec NS CMD` costs a program more than these.
 in_ns() {
 	local ns=$1
 	shift
 	printf '# [%s] %s\n' "$ns" "$*"
-	ip netns exec "$ns" "$@"
+	case $1 in
+	ip | bridge | tc | extnet) "$1" -n "$ns" "${@:2}" ;;
+	*) nsexec "$ns" "$@" ;;
+	esac
 }
 
 # ns_add NAME: create a network namespace with lo up; deleted on exit.
@@ -134,6 +146,18 @@ veth_pair() {
 	ip -n "$1" link add "$2" type veth peer name "$4" netns "$3"
 	ip -n "$1" link set "$2" up
 	ip -n "$3" link set "$4" up
+}
+
+# ip_batch NS: the ip commands on stdin (one a line, without "ip") in
+# namespace NS ("": the initial one) by one `ip -batch`; each is echoed as
+# "# [NS] ip ...". Stops at the first that fails (status 1).
+ip_batch() {
+	local cmds line
+	cmds=$(cat)
+	while IFS= read -r line; do
+		[[ -z $line ]] || printf '# [%s] ip %s\n' "${1:--}" "$line"
+	done <<<"$cmds"
+	ip ${1:+-n "$1"} -batch - <<<"$cmds"
 }
 
 # wait_for [-t SECONDS] CMD...: retry CMD every 0.1 s until it succeeds (status 0)

@@ -20,7 +20,7 @@ ktap_plan 19
 
 two_sites
 for ns in gA gB hA1 hA2 hB1; do
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	nsexec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1
 done
 HA2=203.0.113.12
@@ -28,18 +28,18 @@ EXT_A=$(mac_of gA ext0)
 # As a hypervisor does for a migrated VM, hA2 announces itself (gratuitous
 # ARP) when its link comes up at the new site: gB, which takes the address
 # as local by then, learns its MAC from it.
-run ip netns exec hA2 sysctl -qw net.ipv4.conf.eth0.arp_notify=1
+run nsexec hA2 sysctl -qw net.ipv4.conf.eth0.arp_notify=1
 
 check "before: hA1 reaches hA2 on site A's bridge" in_ns hA1 ping -c 1 -W 3 "$HA2"
 check "before: gA learned hA2 (hB1 -> hA2)" in_ns hB1 ping -c 1 -W 3 "$HA2"
 check "before: hA1 caches hA2's own MAC" bash -c \
-	"ip netns exec hA1 ip neigh show $HA2 | grep -qi ' $(mac_of hA2 eth0) '"
+	"ip -n hA1 neigh show $HA2 | grep -qi ' $(mac_of hA2 eth0) '"
 
 # Gratuitous ARP seen by hA1: ARP whose sender and target addresses are
 # both 203.0.113.12 (0xcb00710c).
 PCAP=$_LIB_TMP/garp.pcap
 GARP='arp and arp[14:4] = 0xcb00710c and arp[24:4] = 0xcb00710c'
-ip netns exec hA1 tcpdump -Z root -n -U -i eth0 -w "$PCAP" "$GARP" >/dev/null 2>"$PCAP.err" &
+nsexec hA1 tcpdump -Z root -n -U -i eth0 -w "$PCAP" "$GARP" >/dev/null 2>"$PCAP.err" &
 TCPDUMP=$!
 wait_for grep -q "listening on" "$PCAP.err"
 
@@ -48,9 +48,9 @@ wait_for grep -q "listening on" "$PCAP.err"
 # is slow in the guest, and the move should take as long as it would on
 # real gateways.
 mkfifo "$_LIB_TMP"/{gA,gB,ipA,ipB}.cmd
-ip netns exec gA extnet -batch "$_LIB_TMP/gA.cmd" >"$_LIB_TMP/gA.out" 2>&1 &
+extnet -n gA -batch "$_LIB_TMP/gA.cmd" >"$_LIB_TMP/gA.out" 2>&1 &
 BATCH_A=$!
-ip netns exec gB extnet -batch "$_LIB_TMP/gB.cmd" >"$_LIB_TMP/gB.out" 2>&1 &
+extnet -n gB -batch "$_LIB_TMP/gB.cmd" >"$_LIB_TMP/gB.out" 2>&1 &
 BATCH_B=$!
 ip -n gA -batch "$_LIB_TMP/ipA.cmd" >"$_LIB_TMP/ipA.out" 2>&1 &
 IP_A=$!
@@ -73,11 +73,11 @@ mkfifo "$_LIB_TMP/idle"
 exec 7<>"$_LIB_TMP/idle"
 
 # A slow TCP stream and a ping every 100 ms across the move.
-ip netns exec hA2 iperf3 -s -1 -B "$HA2" >"$_LIB_TMP/iperf-s.log" 2>&1 &
-wait_for -t 10 bash -c "ip netns exec hA2 ss -Hltn 'sport = :5201' | grep -q LISTEN"
-ip netns exec hA1 iperf3 -c "$HA2" -t 20 -b 4M >"$_LIB_TMP/iperf.log" 2>&1 &
+nsexec hA2 iperf3 -s -1 -B "$HA2" >"$_LIB_TMP/iperf-s.log" 2>&1 &
+wait_for -t 10 bash -c "ss -N hA2 -Hltn 'sport = :5201' | grep -q LISTEN"
+nsexec hA1 iperf3 -c "$HA2" -t 20 -b 4M >"$_LIB_TMP/iperf.log" 2>&1 &
 IPERF=$!
-ip netns exec hA1 ping -D -O -i 0.1 -c 150 "$HA2" >"$_LIB_TMP/ping.log" 2>&1 &
+nsexec hA1 ping -D -O -i 0.1 -c 150 "$HA2" >"$_LIB_TMP/ping.log" 2>&1 &
 PING=$!
 sleep 4
 
@@ -93,7 +93,7 @@ echo "link set lan2 master br0 up" >&6
 echo "map move $HA2 dev ext0 remote $UL_B" >&3
 diag "move: started $t0, hA2's veth in gB $t1"
 check "right after the announcement hA1 caches hA2 at gA's ext0 MAC" \
-	wait_for -t 2 bash -c "ip netns exec hA1 ip neigh show $HA2 | grep -qi ' $EXT_A '"
+	wait_for -t 2 bash -c "ip -n hA1 neigh show $HA2 | grep -qi ' $EXT_A '"
 exec 3>&- 4>&- 5>&- 6>&-
 rc_a=0 rc_b=0 rc_ip=0 rc_iperf=0
 wait "$BATCH_A" || rc_a=$?
@@ -150,12 +150,12 @@ spaced() {
 }
 check "pcap: announcements 1 s apart" spaced "$PCAP"
 check "gA no longer has hA2 as a local neighbour" bash -c \
-	"! ip netns exec gA extnet neigh show dev ext0 | grep -q '^$HA2 '"
+	"! extnet -n gA neigh show dev ext0 | grep -q '^$HA2 '"
 
 # Counters are kept when a move replaces an entry.
 in_ns hA1 ping -c 2 -i 0.2 -W 2 203.0.113.21
 tx_of() {
-	ip netns exec gA extnet -s map show dev ext0 | awk '$1 == "203.0.113.21" {
+	extnet -n gA -s map show dev ext0 | awk '$1 == "203.0.113.21" {
 		for (i = 2; i < NF; i++) if ($i == "tx_packets") print $(i + 1) }'
 }
 tx=$(tx_of)
@@ -166,7 +166,7 @@ check "a move to a VTEP keeps the entry's counters (tx_packets $tx)" \
 # IPv6: unsolicited Neighbour Advertisements, Override set, Solicited
 # and Router clear (RFC 4861 §7.2.6), to all nodes.
 PCAP6=$_LIB_TMP/na.pcap
-ip netns exec hA1 tcpdump -Z root -n -U -i eth0 -w "$PCAP6" 'icmp6 and ip6[40] = 136' \
+nsexec hA1 tcpdump -Z root -n -U -i eth0 -w "$PCAP6" 'icmp6 and ip6[40] = 136' \
 	>/dev/null 2>"$PCAP6.err" &
 TCPDUMP6=$!
 wait_for grep -q "listening on" "$PCAP6.err"

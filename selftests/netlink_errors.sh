@@ -18,7 +18,7 @@ ns_add gX
 in_ns gX ip link add extother0 index 4242 type extnet
 
 # Replays nlcheck's verdicts as ours, with its diagnostics.
-out=$(ip netns exec gA nlcheck -n /run/netns/gX -f extother0 ext0 dummy0 2>&1) || true
+out=$(nsexec gA nlcheck -n /run/netns/gX -f extother0 ext0 dummy0 2>&1) || true
 while IFS= read -r line; do
 	case $line in
 	"ok "*) ok "netlink: ${line#* - }" ;;
@@ -33,7 +33,7 @@ done <<<"$out"
 tool_rejects() {
 	local name=$1 word=$2 out rc=0
 	shift 2
-	out=$(ip netns exec gA extnet "$@" 2>&1) || rc=$?
+	out=$(extnet -n gA "$@" 2>&1) || rc=$?
 	if [[ $rc -ne 0 && $out == *"$word"* ]]; then
 		ok "tool: $name"
 		diag "$out"
@@ -62,10 +62,10 @@ tool_rejects "map move: non-extnet device (kernel extack)" "not an extnet device
 tool_rejects "duplicate entry (kernel extack)" "already mapped" -batch - <<<"map add 203.0.113.5 dev ext0 remote 192.0.2.2
 map add 203.0.113.5 dev ext0 remote 192.0.2.2"
 check "entries survive bad requests" bash -c \
-	"ip netns exec gA extnet map show dev ext0 | grep -q '^203.0.113.5 '"
+	"extnet -n gA map show dev ext0 | grep -q '^203.0.113.5 '"
 in_ns gA extnet map add 2001:db8:1::5 dev ext0 remote 2001:db8:ff::2 lladdr 02:00:00:00:00:05
 check "IPv6 entry with an IPv6 VTEP is added and shown" bash -c \
-	"ip netns exec gA extnet map show dev ext0 | grep -q '^2001:db8:1::5 dev ext0 remote 2001:db8:ff::2 lladdr 02:00:00:00:00:05'"
+	"extnet -n gA map show dev ext0 | grep -q '^2001:db8:1::5 dev ext0 remote 2001:db8:ff::2 lladdr 02:00:00:00:00:05'"
 tool_rejects "duplicate IPv6 entry (kernel extack)" "already mapped" \
 	map add 2001:db8:1::5 dev ext0 remote 192.0.2.2
 in_ns gA extnet map del 2001:db8:1::5 dev ext0

@@ -31,20 +31,20 @@ in_ns gB extnet map add 2001:db8:1::12 dev ext0 remote "$UL_A"
 check "hosts and ext0 keep MTU 1500" bash -c \
 	"ip -n hA1 link show eth0 | grep -q 'mtu 1500' && ip -n gA link show ext0 | grep -q 'mtu 1500'"
 check "mss-clamp is off by default" bash -c \
-	"ip netns exec gA extnet link show ext0 | grep -q ' mss-clamp off'"
+	"extnet -n gA link show ext0 | grep -q ' mss-clamp off'"
 check "small echo crosses (hA1 -> hB1)" in_ns hA1 ping -c 1 -W 3 203.0.113.21
 
 # ping -M do: DF set, 1500 bytes: gA answers "fragmentation needed"
 # (RFC 1191) from the address hA1 was pinging.
 too_big=$(counter gA ext0 tx_too_big)
-out=$(ip netns exec hA1 ping -M do -s 1472 -c 1 -W 3 203.0.113.21 2>&1 || true)
+out=$(nsexec hA1 ping -M do -s 1472 -c 1 -W 3 203.0.113.21 2>&1 || true)
 diag "$out"
 check "ping -M do -s 1472 gets frag needed with mtu 1350 from 203.0.113.21" \
 	has out 'From 203.0.113.21 .*Frag needed and DF set \(mtu = 1350\)'
 check "gA counted it (tx_too_big)" test "$(counter gA ext0 tx_too_big)" -gt "$too_big"
 check "hA1's route cache has mtu 1350 for 203.0.113.21" bash -c \
 	"ip -n hA1 route get 203.0.113.21 | grep -q 'mtu 1350'"
-out=$(ip netns exec hA1 ping -M do -s 1472 -c 1 -W 3 203.0.113.21 2>&1 || true)
+out=$(nsexec hA1 ping -M do -s 1472 -c 1 -W 3 203.0.113.21 2>&1 || true)
 diag "$out"
 check "the next ping -M do -s 1472 fails locally (message too long, mtu=1350)" \
 	has out 'mtu ?= ?1350'
@@ -53,7 +53,7 @@ check "ping -M do -s 1322 (1350 bytes) fits" \
 
 # The other direction, answered by gB.
 too_big=$(counter gB ext0 tx_too_big)
-out=$(ip netns exec hB1 ping -M do -s 1472 -c 1 -W 3 203.0.113.12 2>&1 || true)
+out=$(nsexec hB1 ping -M do -s 1472 -c 1 -W 3 203.0.113.12 2>&1 || true)
 diag "$out"
 check "hB1 -> hA2: frag needed with mtu 1350 from 203.0.113.12" \
 	has out 'From 203.0.113.12 .*mtu = 1350'
@@ -96,14 +96,14 @@ check "and hB1 from gB's (tx_too_big moved on gB)" \
 check "small echo crosses over IPv6 (hA1 -> hB1)" \
 	in_ns hA1 ping -6 -c 1 -W 3 2001:db8:1::21
 too_big=$(counter gA ext0 tx_too_big)
-out=$(ip netns exec hA1 ping -6 -M do -s 1452 -c 1 -W 3 2001:db8:1::21 2>&1 || true)
+out=$(nsexec hA1 ping -6 -M do -s 1452 -c 1 -W 3 2001:db8:1::21 2>&1 || true)
 diag "$out"
 check "ping -6 -s 1452 gets Packet too big with mtu 1350 from 2001:db8:1::21" \
 	has out 'From 2001:db8:1::21 .*Packet too big: mtu=1350'
 check "gA counted it (tx_too_big)" test "$(counter gA ext0 tx_too_big)" -gt "$too_big"
 check "hA1's IPv6 route cache has mtu 1350 for 2001:db8:1::21" bash -c \
 	"ip -n hA1 -6 route get 2001:db8:1::21 | grep -q 'mtu 1350'"
-out=$(ip netns exec hB1 ping -6 -M do -s 1452 -c 1 -W 3 2001:db8:1::12 2>&1 || true)
+out=$(nsexec hB1 ping -6 -M do -s 1452 -c 1 -W 3 2001:db8:1::12 2>&1 || true)
 diag "$out"
 check "hB1 -> hA2 over IPv6: Packet too big with mtu 1350 from 2001:db8:1::12" \
 	has out 'From 2001:db8:1::12 .*Packet too big: mtu=1350'
@@ -121,7 +121,7 @@ check "TCP over IPv6 learned the path MTU (hA1: mtu 1350)" bash -c \
 # path, SYN-ACKs coming in by its receive path.
 check "extnet link set ext0 mss-clamp auto" in_ns gA extnet link set ext0 mss-clamp auto
 check "link show prints mss-clamp auto" bash -c \
-	"ip netns exec gA extnet link show ext0 | grep -q ' mss-clamp auto'"
+	"extnet -n gA link show ext0 | grep -q ' mss-clamp auto'"
 clamped=$(counter gA ext0 tx_mss_clamped)
 for ns in hA1 hA2 hB1; do
 	run ip -n "$ns" route flush cache
@@ -130,7 +130,7 @@ done
 capture_start gA wan0 "$PCAP"
 HPCAP=$_LIB_TMP/hA1.pcap
 printf '# [hA1] tcpdump -i eth0 -w %s tcp\n' "$HPCAP"
-ip netns exec hA1 tcpdump -Z root -n -U -s 300 -i eth0 -w "$HPCAP" tcp >/dev/null 2>"$HPCAP.err" &
+nsexec hA1 tcpdump -Z root -n -U -s 300 -i eth0 -w "$HPCAP" tcp >/dev/null 2>"$HPCAP.err" &
 hpid=$!
 wait_for grep -q "listening on" "$HPCAP.err"
 check "iperf3 TCP hA2 -> hB1, clamping auto" iperf_pair hB1 203.0.113.21 hA2
@@ -156,8 +156,8 @@ check "gA counted the clamped SYN and SYN-ACKs (tx_mss_clamped >= 4)" \
 # A fixed MSS, and the tool's checks.
 in_ns gA extnet link set ext0 mss-clamp 1200
 check "mss-clamp 1200 is shown" bash -c \
-	"ip netns exec gA extnet link show ext0 | grep -q ' mss-clamp 1200'"
-out=$(ip netns exec gA extnet link set ext0 mss-clamp 100 2>&1 || true)
+	"extnet -n gA link show ext0 | grep -q ' mss-clamp 1200'"
+out=$(extnet -n gA link set ext0 mss-clamp 100 2>&1 || true)
 check "mss-clamp 100 is refused, naming the word" \
 	has out 'argument "100" is wrong: mss-clamp'
 
@@ -170,7 +170,7 @@ in_ns gA extnet map replace 203.0.113.21 dev ext0 remote 2001:db8:ff::2
 in_ns gB extnet map replace 203.0.113.11 dev ext0 remote 2001:db8:ff::1
 run ip -n hA1 route flush cache
 check "echo hA1 -> hB1 over the IPv6 underlay" in_ns hA1 ping -c 1 -W 3 203.0.113.21
-out=$(ip netns exec hA1 ping -M do -s 1472 -c 1 -W 3 203.0.113.21 2>&1 || true)
+out=$(nsexec hA1 ping -M do -s 1472 -c 1 -W 3 203.0.113.21 2>&1 || true)
 diag "$out"
 check "IPv6 underlay: frag needed with mtu 1330" \
 	has out 'From 203.0.113.21 .*Frag needed and DF set \(mtu = 1330\)'
@@ -190,5 +190,5 @@ in_ns gA ip link set ext1 master br0
 check "ext1 joining br0 gets MTU 1500 back; br0 stays at 1500" bash -c \
 	"ip -n gA link show ext1 | grep -q ' mtu 1500 ' && ip -n gA link show br0 | grep -q ' mtu 1500 '"
 
-diag "$(ip netns exec gA extnet -s link show ext0)"
+diag "$(extnet -n gA -s link show ext0)"
 ktap_finish

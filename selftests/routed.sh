@@ -43,7 +43,7 @@ via_ext0() {
 
 # mode_is NS MODE: extnet link show reports MODE.
 mode_is() {
-	ip netns exec "$1" extnet link show ext0 | grep -q " mode $2 "
+	extnet -n "$1" link show ext0 | grep -q " mode $2 "
 }
 
 extnet_load
@@ -75,9 +75,9 @@ diag "$(ip -n gB route show table all proto 245)"
 check "gB's ext0 (no master) is routed" mode_is gB routed
 check "gA's ext0 (bridge port) is bridged" mode_is gA bridged
 check "link show: routes on table 254 metric 0" bash -c \
-	"ip netns exec gB extnet link show ext0 | grep -q ' routes on table 254 metric 0'"
+	"extnet -n gB link show ext0 | grep -q ' routes on table 254 metric 0'"
 check "JSON: mode, routes, route_table, route_metric" bash -c \
-	"ip netns exec gB extnet -j link show ext0 |
+	"extnet -n gB -j link show ext0 |
 	 grep -Eq '\"mode\": ?\"routed\".*\"routes\": ?\"on\".*\"route_table\": ?254.*\"route_metric\": ?0'"
 check "ip route show proto 245 == the entries" routes_are gB "203.0.113.11 203.0.113.12"
 check "host routes go via ext0, scope link" via_ext0 gB
@@ -95,8 +95,8 @@ check "gB answered its own stack's ARP (arp_replies > 0)" \
 	test "$(counter gB ext0 arp_replies)" -gt 0
 check "routed side: no probes, nothing learned" bash -c \
 	"test $(counter gB ext0 probes) -eq 0 && test $(counter gB ext0 neigh_learned) -eq 0 &&
-	 ip netns exec gB extnet link show ext0 | grep -q ' neighbours 0' &&
-	 test -z \"\$(ip netns exec gB extnet neigh show dev ext0)\""
+	 extnet -n gB link show ext0 | grep -q ' neighbours 0' &&
+	 test -z \"\$(extnet -n gB neigh show dev ext0)\""
 check "routed side: nothing dropped as malformed, oversize or unmapped" bash -c \
 	"test $(counter gB ext0 rx_drop_oversize) -eq 0 && test $(counter gB ext0 tx_drop_unmapped) -eq 0 &&
 	 test $(counter gB ext0 tx_drop_malformed) -eq 0"
@@ -106,7 +106,7 @@ check "bridged side still learns and probes (probes > 0)" test "$(counter gA ext
 run ip -n hA1 addr add 203.0.113.13/24 dev eth0
 before=$(counter gB ext0 rx_drop_spoofed)
 check "unmapped source 203.0.113.13 does not reach hB1" bash -c \
-	"! ip netns exec hA1 ping -c 2 -i 0.2 -W 1 -I 203.0.113.13 203.0.113.21"
+	"! nsexec hA1 ping -c 2 -i 0.2 -W 1 -I 203.0.113.13 203.0.113.21"
 check "... and is counted as spoofed on gB" \
 	test "$(counter gB ext0 rx_drop_spoofed)" -gt "$before"
 
@@ -134,21 +134,21 @@ check "IPv6: gB's own stack got ext0's proxy NA (neigh ::11 at ext0's MAC)" bash
 	 test $(counter gB ext0 na_replies) -gt $before"
 check "IPv6: routed side sent no NS probes, learned nothing" bash -c \
 	"test $(counter gB ext0 nd_probes) -eq 0 && test $(counter gB ext0 neigh_learned) -eq 0 &&
-	 test -z \"\$(ip netns exec gB extnet neigh show dev ext0)\""
+	 test -z \"\$(extnet -n gB neigh show dev ext0)\""
 in_ns gB extnet map del 2001:db8:1::11 dev ext0
 check "IPv6: map del removes the /128 and stops forwarding" bash -c \
 	"test \"\$(ip -6 -n gB route show proto 245 | awk '{ print \$1 }')\" = 2001:db8:1::12 &&
-	 ! ip netns exec hB1 ping -6 -c 2 -i 0.2 -W 1 2001:db8:1::11"
+	 ! nsexec hB1 ping -6 -c 2 -i 0.2 -W 1 2001:db8:1::11"
 in_ns gB extnet map add 2001:db8:1::11 dev ext0 remote "$UL_A"
 check "IPv6: map add restores the route and the traffic" bash -c \
 	"test \"\$(ip -6 -n gB route show proto 245 | awk '{ print \$1 }' | sort | xargs)\" = '2001:db8:1::11 2001:db8:1::12' &&
-	 ip netns exec hB1 ping -6 -c 1 -W 3 2001:db8:1::11"
+	 nsexec hB1 ping -6 -c 1 -W 3 2001:db8:1::11"
 
 # map del takes the route with it; map add brings both back.
 in_ns gB extnet map del 203.0.113.11 dev ext0
 check "map del removes the host route" routes_are gB "203.0.113.12"
 check "after map del hB1 cannot reach hA1" bash -c \
-	"! ip netns exec hB1 ping -c 2 -i 0.2 -W 1 203.0.113.11"
+	"! nsexec hB1 ping -c 2 -i 0.2 -W 1 203.0.113.11"
 in_ns gB extnet map add 203.0.113.11 dev ext0 remote "$UL_A"
 check "map add restores the host route" routes_are gB "203.0.113.11 203.0.113.12"
 check "after map add hB1 reaches hA1 again" in_ns hB1 ping -c 1 -W 3 203.0.113.11
@@ -175,8 +175,8 @@ in_ns gB extnet link set ext0 routes on
 # "route sync" repairs both.
 run ip -n gB link set ext0 down
 check "map add while ext0 is down: entry added, route deferred with a warning" bash -c \
-	"ip netns exec gB extnet map add 203.0.113.14 dev ext0 remote $UL_A 2>&1 | grep -q 'route sync' &&
-	 ip netns exec gB extnet map show dev ext0 | grep -q '^203.0.113.14 '"
+	"extnet -n gB map add 203.0.113.14 dev ext0 remote $UL_A 2>&1 | grep -q 'route sync' &&
+	 extnet -n gB map show dev ext0 | grep -q '^203.0.113.14 '"
 run ip -n gB link set ext0 up
 run ip -n gB route add 203.0.113.99/32 dev ext0 proto 245
 in_ns gB extnet route sync dev ext0
@@ -189,7 +189,7 @@ check "map flush removes every host route" bash -c \
 in_ns gB extnet map add 203.0.113.11 dev ext0 remote "$UL_A"
 check "after flush and add: one route, traffic flows" bash -c \
 	"test \"\$(ip -n gB route show proto 245 | awk '{ print \$1 }')\" = 203.0.113.11 &&
-	 ip netns exec hB1 ping -c 1 -W 3 203.0.113.11"
+	 nsexec hB1 ping -c 1 -W 3 203.0.113.11"
 
 # The mode follows enslaving and releasing, live.
 run ip -n gB link add brx type bridge

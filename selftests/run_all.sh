@@ -51,14 +51,21 @@ DEBUG_SKIP=(bench_smoke.sh)
 # counts DEBUG_COST_DEFAULT: add new tests here once measured (run.sh prints
 # "---- NAME: exit status N, S s").
 declare -A DEBUG_COST=(
-	[smoke_vxlan.sh]=60
-	[two_site.sh]=130
-	[netlink_errors.sh]=40
-	[two_vni.sh]=85
-	[interop_vxlan.sh]=60
-	[teardown.sh]=100
-	[hostile_packets.sh]=215
-	[lifecycle.sh]=900
+	[smoke_vxlan.sh]=30
+	[two_site.sh]=40
+	[two_site6.sh]=100
+	[netlink_errors.sh]=20
+	[two_vni.sh]=40
+	[interop_vxlan.sh]=30
+	[teardown.sh]=35
+	[hostile_packets.sh]=140
+	[events.sh]=40
+	[move.sh]=70
+	[lifecycle.sh]=340
+	[routed.sh]=75
+	[bgp.sh]=35
+	[batch.sh]=60
+	[pmtu.sh]=145
 )
 DEBUG_COST_DEFAULT=150
 # Boot, extnet_kunit.ko's suites, and the end of the run (kmemleak scans).
@@ -139,14 +146,14 @@ done
 bash "$here/qemu/setup.sh" >/dev/null || { echo "run_all: qemu/setup.sh failed"; fail=$((fail + 1)); }
 export EXTNET_SKIP_SETUP=1
 
-# On the stock kernel a test takes about a fifth of its debug cost on a
-# quiet host, but 2-3 times more on a busy one (lifecycle.sh: 115 s, then
-# 279 s and over 300 s at load averages of 10 and 14 on 2 cores): its
-# timeout is its debug cost when that exceeds the default.
+# On the stock kernel a test takes a quarter to a half of its debug cost
+# on a quiet host, but 2-3 times more on a busy one (lifecycle.sh once took
+# over 300 s at a load average of 14 on 2 cores): its timeout is twice its
+# debug cost when that exceeds the default.
 stimeout=${EXTNET_TEST_TIMEOUT:-300}
 tmos=
 for t in "${GUEST_TESTS[@]}"; do
-	c=${DEBUG_COST[$t]:-0}
+	c=$((2 * ${DEBUG_COST[$t]:-0}))
 	((c > stimeout)) && tmos+=" $t=$c"
 done
 echo "# ==== guest: stock Debian kernel, ${#tests[@]} tests (in the background)"

@@ -45,7 +45,7 @@ check "ping IPv6 hA -> hB over vxlan" in_ns hA ping -6 -c 3 -i 0.2 -W 5 2001:db8
 
 # shellcheck disable=SC2317 # called through wait_for
 iperf_listening() {
-	ip netns exec hB ss -Hltn 'sport = :5201' | grep -q LISTEN
+	ss -N hB -Hltn 'sport = :5201' | grep -q LISTEN
 }
 in_ns hB iperf3 -s -1 -B 203.0.113.21 >"$_LIB_TMP/iperf-s.out" 2>&1 &
 if ! wait_for iperf_listening; then

@@ -12,12 +12,12 @@ ktap_plan 8
 
 # traffic SECONDS: UDP both ways and a fast ping, in the background.
 traffic() {
-	ip netns exec hB1 iperf3 -s -D -B 203.0.113.21 >/dev/null 2>&1 || true
+	nsexec hB1 iperf3 -s -D -B 203.0.113.21 >/dev/null 2>&1 || true
 	sleep 0.5
 	# The client waits for the server's report, over a path we break.
-	timeout "$(($1 + 3))" ip netns exec hA1 iperf3 -c 203.0.113.21 -u -b 20M \
+	timeout "$(($1 + 3))" nsexec hA1 iperf3 -c 203.0.113.21 -u -b 20M \
 		-t "$1" >/dev/null 2>&1 &
-	timeout "$(($1 + 3))" ip netns exec hB1 ping -q -i 0.01 -w "$1" \
+	timeout "$(($1 + 3))" nsexec hB1 ping -q -i 0.01 -w "$1" \
 		203.0.113.12 >/dev/null 2>&1 &
 }
 
@@ -32,8 +32,8 @@ in_ns gA extnet map add 203.0.113.21 dev ext0 remote "$UL_B"
 check "traffic flows again after re-creating ext0" \
 	in_ns hA1 ping -c 2 -i 0.2 -W 3 203.0.113.21
 check "ip link set down/up under traffic" bash -c \
-	"ip netns exec gB ip link set ext0 down && sleep 0.5 &&
-	 ip netns exec gB ip link set ext0 up"
+	"ip -n gB link set ext0 down && sleep 0.5 &&
+	 ip -n gB link set ext0 up"
 check "map flush under traffic" in_ns gB extnet map flush dev ext0
 sleep 1
 check "ip netns del of a gateway under traffic" ip netns del gB

@@ -18,19 +18,22 @@ extnet_load() {
 
 # gw_base NS UNDERLAY: namespace with br0 and the underlay address on wan0.
 gw_base() {
-	run ip -n "$1" addr add "$2/24" dev wan0
-	# A bridge of its own address, as on a real gateway: otherwise it
-	# takes its lowest port's MAC, which could be ext0's.
-	run ip -n "$1" link add br0 address "02:00:00:00:b0:0${1: -1}" type bridge
-	run ip -n "$1" link set br0 up
+	ip_batch "$1" <<-EOF
+		addr add $2/24 dev wan0
+		link add br0 address 02:00:00:00:b0:0${1: -1} type bridge
+		link set br0 up
+	EOF
 }
 
 # host NS ADDR GW LANIF: a host namespace whose eth0 is a port of GW's br0.
 host() {
-	ns_add "$1"
-	veth_pair "$1" eth0 "$3" "$4"
-	run ip -n "$3" link set "$4" master br0
-	run ip -n "$1" addr add "$2/24" dev eth0
+	ip_batch "" <<-EOF
+		netns add $1
+		link add eth0 netns $1 type veth peer name $4 netns $3
+	EOF
+	_LIB_NS+=("$1")
+	ip_batch "$3" <<<"link set $4 master br0 up"
+	host_batch "$1" "$2"
 }
 
 # gw_extnet NS LOCAL: ext0 with the scenario's parameters, in br0, up.
@@ -41,18 +44,49 @@ gw_extnet() {
 }
 
 # two_sites: the whole scenario, mapping entries included.
-# sites: both sites' hosts, bridges and the underlay, no tunnel yet.
+# sites: both sites' hosts, bridges and the underlay, no tunnel yet. Each
+# bridge has an address of its own, as on a real gateway: otherwise it
+# takes its lowest port's MAC, which could be ext0's. Six `ip -batch` runs
+# (one for the namespaces and veths, one per namespace), not forty ip
+# commands: ip costs 0.4 s to start on the debug kernel.
 sites() {
-	local ns
-	for ns in gA gB; do
-		ns_add "$ns"
+	local gw ul
+	ip_batch "" <<-EOF
+		netns add gA
+		netns add gB
+		netns add hA1
+		netns add hA2
+		netns add hB1
+		link add wan0 netns gA type veth peer name wan0 netns gB
+		link add eth0 netns hA1 type veth peer name lan1 netns gA
+		link add eth0 netns hA2 type veth peer name lan2 netns gA
+		link add eth0 netns hB1 type veth peer name lan1 netns gB
+	EOF
+	_LIB_NS+=(gA gB hA1 hA2 hB1)
+	for gw in A B; do
+		ul=UL_$gw
+		ip_batch "g$gw" <<-EOF
+			link set lo up
+			link set wan0 up
+			addr add ${!ul}/24 dev wan0
+			link add br0 address 02:00:00:00:b0:0$gw type bridge
+			link set br0 up
+			link set lan1 master br0 up
+			$([[ $gw == B ]] || echo "link set lan2 master br0 up")
+		EOF
 	done
-	veth_pair gA wan0 gB wan0
-	gw_base gA "$UL_A"
-	gw_base gB "$UL_B"
-	host hA1 203.0.113.11 gA lan1
-	host hA2 203.0.113.12 gA lan2
-	host hB1 203.0.113.21 gB lan1
+	host_batch hA1 203.0.113.11
+	host_batch hA2 203.0.113.12
+	host_batch hB1 203.0.113.21
+}
+
+# host_batch NS ADDR: lo and eth0 up, ADDR/24 on eth0.
+host_batch() {
+	ip_batch "$1" <<-EOF
+		link set lo up
+		link set eth0 up
+		addr add $2/24 dev eth0
+	EOF
 }
 
 two_sites() {
@@ -65,10 +99,18 @@ two_sites() {
 	in_ns gB extnet map add 203.0.113.12 dev ext0 remote "$UL_A"
 }
 
-# counter NS DEV NAME: print one counter of `extnet -s link show DEV`.
+# counter NS DEV NAME: print one counter of `extnet -s link show DEV` (one
+# program: the words are searched by the shell).
 counter() {
-	ip netns exec "$1" extnet -s link show "$2" |
-		awk -v n="$3" '{ for (i = 1; i < NF; i++) if ($i == n || $i == n ":") { print $(i + 1); exit } }'
+	local -a w
+	local i
+	read -r -d '' -a w <<<"$(extnet -n "$1" -s link show "$2")" || true
+	for ((i = 0; i < ${#w[@]} - 1; i++)); do
+		if [[ ${w[i]} == "$3" || ${w[i]} == "$3:" ]]; then
+			echo "${w[i + 1]}"
+			return 0
+		fi
+	done
 }
 
 # mac_of NS DEV: the MAC address of DEV.
@@ -80,11 +122,11 @@ mac_of() {
 # capture_stop; waits until the capture is live.
 capture_start() {
 	printf '# [%s] tcpdump -i %s -w %s\n' "$1" "$2" "$3"
-	# ip netns exec execs tcpdump: $! is tcpdump itself. Headers only
+	# nsexec execs tcpdump: $! is tcpdump itself. Headers only
 	# (-s 300: outer IPv6 + UDP + VXLAN + inner Ethernet, IPv6 and TCP
 	# with options): a veth passes GSO packets of up to 64 KiB, and whole
 	# ones from an iperf3 run would fill the guest's RAM-backed /tmp.
-	ip netns exec "$1" tcpdump -Z root -n -U -s 300 -i "$2" -w "$3" udp >/dev/null 2>"$3.err" &
+	nsexec "$1" tcpdump -Z root -n -U -s 300 -i "$2" -w "$3" udp >/dev/null 2>"$3.err" &
 	_CAPTURE_PID=$!
 	wait_for grep -q "listening on" "$3.err"
 }
@@ -106,10 +148,11 @@ capture_count() {
 	pcap_read "$1" "$2" | wc -l
 }
 
-# iperf_pair SERVER_NS SERVER_ADDR CLIENT_NS [ARGS]: a 2 s iperf3 TCP run.
+# iperf_pair SERVER_NS SERVER_ADDR CLIENT_NS [ARGS]: a 1 s iperf3 TCP run
+# (whether TCP gets through, not how fast: benchmarks are make bench's).
 iperf_pair() {
 	local log=$_LIB_TMP/iperf-$1.log
-	ip netns exec "$1" iperf3 -s -1 -B "$2" >"$log" 2>&1 &
-	wait_for -t 10 bash -c "ip netns exec $1 ss -Hltn 'sport = :5201' | grep -q LISTEN"
-	in_ns "$3" iperf3 -c "$2" -t 2 -f m "${@:4}"
+	nsexec "$1" iperf3 -s -1 -B "$2" >"$log" 2>&1 &
+	wait_for -t 10 bash -c "ss -N $1 -Hltn 'sport = :5201' | grep -q LISTEN"
+	in_ns "$3" iperf3 -c "$2" -t 1 -f m "${@:4}"
 }

@@ -21,21 +21,21 @@ check "iperf3 TCP hB1 -> hA1" iperf_pair hA1 203.0.113.11 hB1
 
 ext_mac=$(mac_of gA ext0)
 check "hA1 caches 203.0.113.21 at gA's ext0 MAC" \
-	bash -c "ip netns exec hA1 ip neigh show 203.0.113.21 dev eth0 | grep -qi ' $ext_mac '"
+	bash -c "ip -n hA1 neigh show 203.0.113.21 dev eth0 | grep -qi ' $ext_mac '"
 check "extnet link show -s ext0: gA answered ARP (arp_replies > 0)" bash -c \
-	"ip netns exec gA extnet link show -s ext0 | grep -Eq 'arp_replies [1-9]'"
+	"extnet -n gA link show -s ext0 | grep -Eq 'arp_replies [1-9]'"
 check "gB probed for hB1 (probes > 0)" test "$(counter gB ext0 probes)" -gt 0
-check "gB learned hB1's MAC" bash -c "ip netns exec gB extnet neigh show dev ext0 |
+check "gB learned hB1's MAC" bash -c "extnet -n gB neigh show dev ext0 |
 	grep 203.0.113.21 | grep -qi $(mac_of hB1 eth0)"
 check "per-entry counters count the traffic" bash -c \
-	"ip netns exec gA extnet -s map show dev ext0 | grep 203.0.113.21 | grep -Eq 'tx_packets [1-9]'"
+	"extnet -n gA -s map show dev ext0 | grep 203.0.113.21 | grep -Eq 'tx_packets [1-9]'"
 
 # An unmapped address: not answered, and not tunnelled even if a host
 # knows a MAC for it.
 before=$(counter gA ext0 tx_drop_arp_unmapped)
 in_ns hA1 ping -c 1 -W 1 203.0.113.99 || true
 check "ARP for unmapped 203.0.113.99 not answered" \
-	bash -c "! ip netns exec hA1 ip neigh show 203.0.113.99 | grep -q lladdr"
+	bash -c "! ip -n hA1 neigh show 203.0.113.99 | grep -q lladdr"
 check "ARP for unmapped address counted" \
 	test "$(counter gA ext0 tx_drop_arp_unmapped)" -gt "$before"
 run ip -n hA1 neigh replace 203.0.113.99 lladdr "$ext_mac" dev eth0
@@ -46,7 +46,7 @@ check "unicast to unmapped address dropped and counted" \
 # map del: hB1 is gone from site A, and the drop is counted.
 in_ns gA extnet map del 203.0.113.21 dev ext0
 before=$(counter gA ext0 tx_drop_unmapped)
-check "after map del hB1 is unreachable" bash -c "! ip netns exec hA1 ping -c 2 -i 0.2 -W 1 203.0.113.21"
+check "after map del hB1 is unreachable" bash -c "! nsexec hA1 ping -c 2 -i 0.2 -W 1 203.0.113.21"
 check "after map del the drop is counted" \
 	test "$(counter gA ext0 tx_drop_unmapped)" -gt "$before"
 

@@ -44,22 +44,22 @@ check "iperf3 TCP over IPv6 hB1 -> hA1" iperf_pair hA1 2001:db8:1::11 hB1
 
 ext_mac=$(mac_of gA ext0)
 check "hA1 caches 2001:db8:1::21 at gA's ext0 MAC (proxy NA)" \
-	bash -c "ip netns exec hA1 ip -6 neigh show 2001:db8:1::21 dev eth0 | grep -qi ' $ext_mac '"
+	bash -c "ip -n hA1 -6 neigh show 2001:db8:1::21 dev eth0 | grep -qi ' $ext_mac '"
 check "gA sent proxy NAs (na_replies > 0)" test "$(counter gA ext0 na_replies)" -gt 0
 check "gB probed for hB1 with NS (nd_probes > 0)" test "$(counter gB ext0 nd_probes)" -gt 0
-check "gB learned hB1's IPv6 address and MAC" bash -c "ip netns exec gB extnet neigh show dev ext0 |
+check "gB learned hB1's IPv6 address and MAC" bash -c "extnet -n gB neigh show dev ext0 |
 	grep '^2001:db8:1::21 ' | grep -qi $(mac_of hB1 eth0)"
 check "map show: IPv6 entry, IPv4 VTEP, counters" bash -c \
-	"ip netns exec gA extnet -s map show dev ext0 | grep '^2001:db8:1::21 ' |
+	"extnet -n gA -s map show dev ext0 | grep '^2001:db8:1::21 ' |
 	 grep 'remote $UL_B' | grep -Eq 'tx_packets [1-9]'"
 check "JSON: neigh show gives the IPv6 address" bash -c \
-	"ip netns exec gB extnet -j neigh show dev ext0 | grep -q '\"2001:db8:1::21\"'"
+	"extnet -n gB -j neigh show dev ext0 | grep -q '\"2001:db8:1::21\"'"
 
 # An unmapped address: its NS is not answered, and counted.
 before=$(counter gA ext0 tx_drop_nd_unmapped)
 in_ns hA1 ping -6 -c 1 -W 1 2001:db8:1::99 || true
 check "NS for unmapped 2001:db8:1::99 not answered" \
-	bash -c "! ip netns exec hA1 ip -6 neigh show 2001:db8:1::99 | grep -q lladdr"
+	bash -c "! ip -n hA1 -6 neigh show 2001:db8:1::99 | grep -q lladdr"
 check "NS for unmapped address counted (tx_drop_nd_unmapped)" \
 	test "$(counter gA ext0 tx_drop_nd_unmapped)" -gt "$before"
 
@@ -77,7 +77,7 @@ check "link-local echo hA1 -> hA2 stays local and works" \
 run ip -n hA1 -6 neigh replace "$LL_B1" lladdr "$ext_mac" dev eth0
 before=$(counter gA ext0 tx_drop_unmapped)
 check "link-local echo hA1 -> hB1 does not cross" \
-	bash -c "! ip netns exec hA1 ping -6 -c 2 -i 0.2 -W 1 $LL_B1%eth0"
+	bash -c "! nsexec hA1 ping -6 -c 2 -i 0.2 -W 1 $LL_B1%eth0"
 check "link-local unicast to ext0 dropped and counted" \
 	test "$(counter gA ext0 tx_drop_unmapped)" -ge $((before + 2))
 
@@ -89,7 +89,7 @@ hostile_ns() {
 	local c0 c1 na0 na1
 	c0=$(counter gA ext0 "$3")
 	na0=$(counter gA ext0 na_replies)
-	ip netns exec hA1 badpkt -i eth0 -m "$ext_mac" -s 203.0.113.11 -d 203.0.113.21 "$2"
+	nsexec hA1 badpkt -i eth0 -m "$ext_mac" -s 203.0.113.11 -d 203.0.113.21 "$2"
 	sleep 0.3
 	c1=$(counter gA ext0 "$3")
 	na1=$(counter gA ext0 na_replies)
@@ -122,7 +122,7 @@ run ip -n gB addr add "$UL6_B/64" dev wan0 nodad
 in_ns gA extnet link set ext0 local "$UL6_A"
 in_ns gB extnet link set ext0 local "$UL6_B"
 check "link show gives both local addresses" bash -c \
-	"ip netns exec gA extnet link show ext0 | grep -q 'local $UL_A local $UL6_A'"
+	"extnet -n gA link show ext0 | grep -q 'local $UL_A local $UL6_A'"
 PCAP6=$_LIB_TMP/wan6.pcap
 capture_start gA wan0 "$PCAP6"
 
@@ -140,7 +140,7 @@ check "IPv4 over IPv6: echo hB1 -> hA2" in_ns hB1 ping -c 1 -W 3 203.0.113.12
 check "IPv4 over IPv6: iperf3 TCP hA1 -> hB1" iperf_pair hB1 203.0.113.21 hA1
 check "IPv4 over IPv6: iperf3 TCP hB1 -> hA1" iperf_pair hA1 203.0.113.11 hB1
 check "map show: IPv4 entry, IPv6 VTEP" bash -c \
-	"ip netns exec gB extnet map show dev ext0 | grep -q '^203.0.113.11 dev ext0 remote $UL6_A'"
+	"extnet -n gB map show dev ext0 | grep -q '^203.0.113.11 dev ext0 remote $UL6_A'"
 
 # ---- 3. IPv6 overlay over the IPv6 underlay
 in_ns gA extnet map replace 2001:db8:1::21 dev ext0 remote "$UL6_B"

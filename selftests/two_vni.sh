@@ -39,8 +39,8 @@ in_ns gB extnet map add 198.51.100.11 dev ext1 remote "$UL_A"
 
 # One IPv4 and one IPv6 socket, shared by both devices.
 check "one UDP socket per address family on port 4789 in gA" \
-	test "$(ip netns exec gA ss -Hlun -4 'sport = :4789' | wc -l)" -eq 1 -a \
-	"$(ip netns exec gA ss -Hlun -6 'sport = :4789' | wc -l)" -eq 1
+	test "$(ss -N gA -Hlun -4 'sport = :4789' | wc -l)" -eq 1 -a \
+	"$(ss -N gA -Hlun -6 'sport = :4789' | wc -l)" -eq 1
 check "VNI 5001: hA1 -> hB1" in_ns hA1 ping -c 2 -i 0.3 -W 3 203.0.113.21
 check "VNI 5002: hA3 -> hB3" in_ns hA3 ping -c 2 -i 0.3 -W 3 198.51.100.21
 check "VNI 5002: hB3 -> hA3" in_ns hB3 ping -c 2 -i 0.3 -W 3 198.51.100.11
@@ -59,12 +59,12 @@ check "VNI 5002 device saw nothing of it" \
 	test "$(counter gB ext1 rx_drop_spoofed)" -eq 0
 
 check "the same VNI twice on one port is refused" bash -c \
-	"ip netns exec gA ip link add ext2 type extnet &&
-	 ip netns exec gA extnet link set ext2 vni 5001 &&
-	 ! ip netns exec gA ip link set ext2 up &&
-	 ip netns exec gA extnet link set ext2 vni 5009 &&
-	 ip netns exec gA ip link set ext2 up &&
-	 ! ip netns exec gA extnet link set ext2 vni 5001"
+	"ip -n gA link add ext2 type extnet &&
+	 extnet -n gA link set ext2 vni 5001 &&
+	 ! ip -n gA link set ext2 up &&
+	 extnet -n gA link set ext2 vni 5009 &&
+	 ip -n gA link set ext2 up &&
+	 ! extnet -n gA link set ext2 vni 5001"
 in_ns gA ip link del ext2 || true
 
 before=$(counter gA ext0 rx_drop_unknown_vni)

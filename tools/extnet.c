@@ -3,9 +3,15 @@
  * extnet: configure extnet devices over generic netlink.
  */
 
+#define _GNU_SOURCE /* setns() */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/extnet.h>
 
 #include "ipc.h"
@@ -55,6 +61,7 @@ static void usage(FILE *f)
 	fputs("\nOptions:\n"
 	      "  -s, -stats        show counters\n"
 	      "  -j, -json         print JSON\n"
+	      "  -n, -netns NAME   run in network namespace NAME (as ip -n: /run/netns/NAME)\n"
 	      "  -batch FILE       run the commands in FILE, one a line (\"-\": standard input)\n"
 	      "  -f, -force        with -batch: go on after a failed command, and send\n"
 	      "                    changes many at a time (errors reported as they come)\n"
@@ -139,6 +146,38 @@ static int run_batch(const char *name, bool force)
 	return ret;
 }
 
+/*
+ * Like "ip -n NAME": enter the network namespace that "ip netns add NAME"
+ * made, before any socket is opened, so that device names, the generic
+ * netlink family and the routes are those of NAME. A NAME with a slash is
+ * taken for the path of a namespace file (e.g. /proc/PID/ns/net). Only
+ * the network namespace changes: the tool reads nothing from /sys.
+ */
+static int switch_netns(const char *name)
+{
+	char path[PATH_MAX];
+	int fd, n;
+
+	if (strchr(name, '/'))
+		n = snprintf(path, sizeof(path), "%s", name);
+	else
+		n = snprintf(path, sizeof(path), "/run/netns/%s", name);
+	if (!*name || n < 0 || (size_t)n >= sizeof(path))
+		return error("\"%s\" is not a network namespace name", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error("cannot open network namespace \"%s\": %s.", name,
+			     strerror(errno));
+	if (setns(fd, CLONE_NEWNET)) {
+		error("cannot enter network namespace \"%s\": %s.", name,
+		      strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 static bool is_option(const char *opt, const char *name)
 {
 	if (opt[0] != '-')
@@ -167,6 +206,9 @@ int main(int argc, char **argv)
 			show_stats = true;
 		} else if (is_option(opt, "-json")) {
 			json_output = true;
+		} else if (is_option(opt, "-netns")) {
+			if (next_arg(&argc, &argv) || switch_netns(argv[0]))
+				return 1;
 		} else if (is_option(opt, "-force")) {
 			force = true;
 		} else if (is_option(opt, "-pack")) {

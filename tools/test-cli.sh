@@ -85,6 +85,12 @@ check "help shows monitor" 0 out "extnet monitor [dev DEV]" help
 
 # Options, objects and commands.
 check_err "unknown option" 'Error: unknown option "-x"' -x link show
+check_err "unknown network namespace" \
+	'Error: cannot open network namespace "no-such-netns-x": No such file or directory.' \
+	-n no-such-netns-x link show
+check_err "empty network namespace name" 'Error: "" is not a network namespace name' \
+	-netns "" link show
+check_err "-n without a name" 'Error: "-n" needs a value' -n
 check_err "unknown object" 'Error: unknown command "bogus"' bogus
 check_err "unknown object hint" 'Try "extnet help".' bogus
 check_err "unknown map command" 'Error: unknown command "frob"' map frob
