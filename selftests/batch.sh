@@ -94,7 +94,7 @@ check "-force: map del and replace after the adds applied in order" bash -c \
 } >"$B.pack"
 in_ns gA extnet map flush dev ext0
 rc=0
-out=$(ip netns exec gA extnet -force -batch "$B.pack" 2>&1) || rc=$?
+out=$(extnet -n gA -force -batch "$B.pack" 2>&1) || rc=$?
 diag "$out"
 check "packed: exactly the three bad lines failed (exit 1)" bash -c \
 	"[[ $rc -eq 1 ]] && grep -o 'pack:[0-9]*' <<<'$out' | sort | tr '\n' ' ' | grep -qx 'pack:101 pack:102 pack:204 '"
@@ -103,13 +103,13 @@ check "packed: each failure has its own message and word" bash -c \
 	 grep -q 'Offending argument: 224.0.0.9' <<<'$out' &&
 	 grep -q 'Error: Address is not mapped' <<<'$out'"
 check "packed: every good line applied (198 entries)" test "$(entries gA)" -eq 198
-packed=$(ip netns exec gA extnet map show dev ext0 | sort)
+packed=$(extnet -n gA map show dev ext0 | sort)
 check "packed: the replace after the dels applied" \
 	bash -c "grep -q '^10.0.0.3 .*192.0.2.77' <<<'$packed'"
 in_ns gA extnet map flush dev ext0
-ip netns exec gA extnet -force -pack 1 -batch "$B.pack" >/dev/null 2>&1 || true
+extnet -n gA -force -pack 1 -batch "$B.pack" >/dev/null 2>&1 || true
 check "-pack 1 (one entry per request) gives the same table" \
-	bash -c "[[ \"\$(ip netns exec gA extnet map show dev ext0 | sort)\" == '$packed' ]]"
+	bash -c "[[ \"\$(extnet -n gA map show dev ext0 | sort)\" == '$packed' ]]"
 
 # Flush while traffic looks entries up, over and over: the table is
 # swapped for an empty one each time, the old one freed after a grace
