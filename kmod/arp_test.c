@@ -194,17 +194,6 @@ static void arp_xmit_desc(const struct arp_xmit_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(arp_xmit, arp_xmit_cases, arp_xmit_desc);
 
-/* Bridged (a bridge port: learns) or routed (not one: never learns). */
-static void arp_test_set_bridged(struct extnet_dev *priv, bool bridged)
-{
-	rtnl_lock();
-	if (bridged)
-		priv->dev->priv_flags |= IFF_BRIDGE_PORT;
-	else
-		priv->dev->priv_flags &= ~IFF_BRIDGE_PORT;
-	rtnl_unlock();
-}
-
 static void arp_test_xmit_case(struct kunit *test, bool bridged)
 {
 	static const enum extnet_stats_attr counters[] = {
@@ -219,12 +208,12 @@ static void arp_test_xmit_case(struct kunit *test, bool bridged)
 	struct sk_buff *skb;
 	unsigned int i;
 
-	arp_test_set_bridged(priv, bridged);
+	extnet_kunit_set_bridged(priv, bridged);
 	KUNIT_EXPECT_EQ(test, extnet_routed(priv), !bridged);
 	skb = arp_test_frame(test, c->to_dev ? priv->dev->dev_addr :
 			     priv->dev->broadcast, c->op, c->sip, c->tip);
 	arp_test_xmit(priv, skb);
-	arp_test_set_bridged(priv, false);
+	extnet_kunit_set_bridged(priv, false);
 
 	/* The same verdicts and counters in both modes. */
 	for (i = 0; i < ARRAY_SIZE(counters); i++) {

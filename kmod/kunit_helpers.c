@@ -89,3 +89,23 @@ u64 extnet_kunit_rx_packets(struct extnet_dev *priv)
 	dev_fetch_sw_netstats(&stats, priv->dev->tstats);
 	return stats.rx_packets;
 }
+
+/**
+ * extnet_kunit_set_bridged() - make a test device a bridge port or not
+ * @priv: the device
+ * @bridged: true: a bridge port (bridged mode: learns local hosts);
+ *	false: routed mode (never learns)
+ *
+ * Sets or clears IFF_BRIDGE_PORT under RTNL, as the bridge does when it
+ * takes or releases a port; the data path reads the flag per packet.
+ * Context: process, takes RTNL.
+ */
+void extnet_kunit_set_bridged(struct extnet_dev *priv, bool bridged)
+{
+	rtnl_lock();
+	if (bridged)
+		priv->dev->priv_flags |= IFF_BRIDGE_PORT;
+	else
+		priv->dev->priv_flags &= ~IFF_BRIDGE_PORT;
+	rtnl_unlock();
+}

@@ -209,17 +209,6 @@ static void nd_xmit_desc(const struct nd_xmit_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(nd_xmit, nd_xmit_cases, nd_xmit_desc);
 
-/* Bridged (a bridge port: learns) or routed (not one: never learns). */
-static void nd_test_set_bridged(struct extnet_dev *priv, bool bridged)
-{
-	rtnl_lock();
-	if (bridged)
-		priv->dev->priv_flags |= IFF_BRIDGE_PORT;
-	else
-		priv->dev->priv_flags &= ~IFF_BRIDGE_PORT;
-	rtnl_unlock();
-}
-
 static void nd_test_xmit_case(struct kunit *test, bool bridged)
 {
 	static const enum extnet_stats_attr counters[] = {
@@ -247,9 +236,9 @@ static void nd_test_xmit_case(struct kunit *test, bool bridged)
 			       ND_OPT_TARGET_LL_ADDR, nd_host_mac);
 		KUNIT_ASSERT_NOT_NULL(test, skb);
 	}
-	nd_test_set_bridged(priv, bridged);
+	extnet_kunit_set_bridged(priv, bridged);
 	nd_test_xmit(priv, skb);
-	nd_test_set_bridged(priv, false);
+	extnet_kunit_set_bridged(priv, false);
 
 	for (i = 0; i < ARRAY_SIZE(counters); i++) {
 		u64 v = extnet_kunit_counter(priv, counters[i]);

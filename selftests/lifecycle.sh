@@ -130,23 +130,17 @@ echo_ok() {
 		nsexec hB1 ping -c 3 -i 0.2 -W 2 203.0.113.11
 }
 
-# netns_args NS...: set NETNS to NS..., or with none to the initial
-# namespace ("") and every named one.
-netns_args() {
-	if (($#)); then
-		NETNS=("$@")
-	else
-		# (No process substitution: the guest has no /dev/fd.)
-		read -r -d '' -a NETNS <<<"$(ip netns list | awk '{ print $1 }')" || true
-		NETNS=("" "${NETNS[@]}")
-	fi
+# all_netns: set NETNS to the initial namespace ("") and every named one.
+all_netns() {
+	# (No process substitution: the guest has no /dev/fd.)
+	read -r -d '' -a NETNS <<<"$(ip netns list | awk '{ print $1 }')" || true
+	NETNS=("" "${NETNS[@]}")
 }
 
-# no_extnet_devices [NS...]: no extnet device left in the namespaces NS
-# ("" is the initial one; default: all of them).
+# no_extnet_devices: no extnet device left in any namespace.
 no_extnet_devices() {
 	local ns out='' NETNS
-	netns_args "$@"
+	all_netns
 	for ns in "${NETNS[@]}"; do
 		out+=$(ip ${ns:+-n "$ns"} -br link show type extnet)
 	done
@@ -154,18 +148,23 @@ no_extnet_devices() {
 	[[ -z $out ]]
 }
 
-# no_extnet_objects [NS...]: after rmmod, none of the module's objects is
-# left: its entry cache (kmem_cache_destroy() warns, a splat, if entries
-# were still allocated; without SLUB merging, i.e. on the debug kernel, the
-# cache must be gone from /proc/slabinfo), its UDP tunnel sockets in the
-# namespaces NS (default: all of them).
-no_extnet_objects() {
-	local ns out='' NETNS
+# no_entry_cache: after rmmod, the module's entry cache is gone
+# (kmem_cache_destroy() warns, a splat, if entries were still allocated;
+# without SLUB merging, i.e. on the debug kernel, the cache must be gone
+# from /proc/slabinfo).
+no_entry_cache() {
 	if grep '^extnet_entry ' /proc/slabinfo; then
 		echo "the extnet_entry cache outlived the module"
 		return 1
 	fi
-	netns_args "$@"
+}
+
+# no_extnet_objects: after rmmod, none of the module's objects is left:
+# its entry cache, its UDP tunnel sockets in any namespace.
+no_extnet_objects() {
+	local ns out='' NETNS
+	no_entry_cache
+	all_netns
 	for ns in "${NETNS[@]}"; do
 		out+=$(ss ${ns:+-N "$ns"} -Huan 'sport = :4789')
 	done
@@ -339,10 +338,7 @@ no_extnet_objects_quick() {
 			return 1
 		fi
 	done <<<"$(nsexec "$1" cat /proc/net/dev /proc/net/udp /proc/net/udp6)"
-	if grep '^extnet_entry ' /proc/slabinfo; then
-		echo "the extnet_entry cache outlived the module"
-		return 1
-	fi
+	no_entry_cache
 }
 
 # cycle_gw NS LOCAL REMOTE ADDR...: ext0 in NS's bridge and up first, then
@@ -381,7 +377,7 @@ cycle() {
 }
 for ((i = 1; i <= CYCLES; i++)); do
 	t0=$EPOCHREALTIME
-	check "cycle $i: modprobe, configure, 3 echoes each way, rmmod, nothing left" cycle
+	check "cycle $i: modprobe, configure, 3 echoes each way, rmmod, nothing left in gA, gB" cycle
 	diag "cycle $i: $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
 	if grep -q '^extnet ' /proc/modules; then
 		rmmod extnet

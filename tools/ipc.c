@@ -80,15 +80,23 @@ static struct pending pending[WINDOW_MSGS];
 static unsigned int n_pending;
 static unsigned int n_failed;
 
-static struct nlmsghdr *start_request(uint8_t cmd, uint16_t flags)
+/* A generic netlink request header for the family's command @cmd in @buf. */
+static struct nlmsghdr *put_genl_header(char *buf, uint8_t cmd, uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(request);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct genlmsghdr *genl;
 
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
 	genl->cmd = cmd;
 	genl->version = EXTNET_GENL_VERSION;
+	return nlh;
+}
+
+static struct nlmsghdr *start_request(uint8_t cmd, uint16_t flags)
+{
+	struct nlmsghdr *nlh = put_genl_header(request, cmd, flags);
+
 	n_notes = 0;
 	request_ifname = NULL;
 	return nlh;
@@ -219,19 +227,44 @@ static void report_error(int err, const char *msg, const struct nlattr *const *t
 }
 
 /*
+ * The extended ack TLVs of @nlh, @offset bytes into its payload, into @tb
+ * (NLMSGERR_ATTR_MAX + 1 slots); returns the message, or NULL.
+ */
+static const char *parse_extack(const struct nlmsghdr *nlh, size_t offset,
+				const struct nlattr **tb)
+{
+	memset(tb, 0, (NLMSGERR_ATTR_MAX + 1) * sizeof(*tb));
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		mnl_attr_parse(nlh, offset, extack_attr_cb, tb);
+	if (tb[NLMSGERR_ATTR_MSG] && *mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]))
+		return mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]);
+	return NULL;
+}
+
+/*
+ * Where the extended ack TLVs of the NLMSG_ERROR @nlh start in its payload
+ * (at least sizeof(struct nlmsgerr) long): without NETLINK_CAP_ACK (old
+ * kernels) our request is echoed back before them.
+ */
+static size_t ack_tlv_offset(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	size_t offset = sizeof(*err);
+
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		offset += mnl_nlmsg_get_payload_len(&err->msg);
+	return offset;
+}
+
+/*
  * Common end of NLMSG_ERROR and NLMSG_DONE: @err is a positive errno or 0,
  * the extended ack TLVs start @offset bytes into the payload.
  */
 static int finish(const struct nlmsghdr *nlh, size_t offset, int err,
 		  struct run_state *st)
 {
-	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = {};
-	const char *msg = NULL;
-
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-		mnl_attr_parse(nlh, offset, extack_attr_cb, tb);
-	if (tb[NLMSGERR_ATTR_MSG] && *mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]))
-		msg = mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]);
+	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	const char *msg = parse_extack(nlh, offset, tb);
 
 	if (!err) {
 		if (msg)
@@ -251,16 +284,13 @@ static int finish(const struct nlmsghdr *nlh, size_t offset, int err,
 static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	size_t offset = sizeof(*err);
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*err)) {
 		errno = EBADMSG;
 		return MNL_CB_ERROR;
 	}
-	/* Without NETLINK_CAP_ACK (old kernels) our request is echoed back. */
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		offset += mnl_nlmsg_get_payload_len(&err->msg);
-	return finish(nlh, offset, err->error < 0 ? -err->error : err->error, data);
+	return finish(nlh, ack_tlv_offset(nlh),
+		      err->error < 0 ? -err->error : err->error, data);
 }
 
 /* libmnl's default ignores the error code a failed dump puts in DONE. */
@@ -564,16 +594,11 @@ static void pack_reset(void)
 /* The request of entries @first.. of the pack; offs[i]: where entry i is. */
 static struct nlmsghdr *pack_build(unsigned int first, uint32_t *offs)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(pack_msg);
-	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh = put_genl_header(pack_msg, pack_cmd, NLM_F_ACK);
 	unsigned int i;
 
 	nlh->nlmsg_type = family_id;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	nlh->nlmsg_seq = ++seq;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = pack_cmd;
-	genl->version = EXTNET_GENL_VERSION;
 	mnl_attr_put_strz(nlh, EXTNET_A_IFNAME, pack_ifname);
 	for (i = first; i < n_pack; i++) {
 		offs[i] = nlh->nlmsg_len;
@@ -613,7 +638,6 @@ static int pack_ack(uint32_t seq_no, int *err, const char **msg,
 		ssize_t len = mnl_socket_recvfrom(nl, reply, sizeof(reply));
 		const struct nlmsghdr *r = (const struct nlmsghdr *)reply;
 		const struct nlmsgerr *e;
-		size_t offset;
 
 		if (len < 0 && errno == EINTR)
 			continue;
@@ -625,15 +649,7 @@ static int pack_ack(uint32_t seq_no, int *err, const char **msg,
 			return error("unexpected reply from the kernel.");
 		e = mnl_nlmsg_get_payload(r);
 		*err = e->error < 0 ? -e->error : e->error;
-		offset = sizeof(*e);
-		if (!(r->nlmsg_flags & NLM_F_CAPPED))
-			offset += mnl_nlmsg_get_payload_len(&e->msg);
-		memset(tb, 0, (NLMSGERR_ATTR_MAX + 1) * sizeof(*tb));
-		if (r->nlmsg_flags & NLM_F_ACK_TLVS)
-			mnl_attr_parse(r, offset, extack_attr_cb, tb);
-		*msg = NULL;
-		if (tb[NLMSGERR_ATTR_MSG] && *mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]))
-			*msg = mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]);
+		*msg = parse_extack(r, ack_tlv_offset(r), tb);
 		return 0;
 	}
 }
