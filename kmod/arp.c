@@ -103,15 +103,11 @@ void extnet_arp_xmit(struct extnet_dev *priv, struct sk_buff *skb)
 	eth = eth_hdr(skb);
 
 	if (arp->sip) {
-		entry = extnet_table_lookup4(&priv->table, arp->sip);
-		if (entry) {
-			extnet_conflict(priv, entry, EXTNET_CONFLICT_LOCAL,
-					arp->sha, NULL);
-			why = EXTNET_STATS_A_TX_DROP_CONFLICT;
-			goto drop;
-		}
-		if (!extnet_routed(priv))
-			extnet_neigh_learn4(priv, arp->sip, arp->sha);
+		struct in6_addr sip;
+
+		ipv6_addr_set_v4mapped(arp->sip, &sip);
+		if (!extnet_sender_ok(priv, &sip, arp->sha))
+			goto drop_counted;
 	}
 
 	switch (arp->hdr.ar_op) {
@@ -141,6 +137,7 @@ void extnet_arp_xmit(struct extnet_dev *priv, struct sk_buff *skb)
 	}
 drop:
 	extnet_count(priv, why);
+drop_counted:
 	dev_core_stats_tx_dropped_inc(priv->dev);
 	kfree_skb(skb);
 }

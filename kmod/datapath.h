@@ -15,6 +15,8 @@ struct list_head;
 struct in6_addr;
 
 netdev_tx_t extnet_xmit(struct sk_buff *skb, struct net_device *dev);
+bool extnet_sender_ok(struct extnet_dev *priv, const struct in6_addr *saddr,
+		      const u8 *mac);
 void extnet_arp_xmit(struct extnet_dev *priv, struct sk_buff *skb);
 void extnet_arp_probe(struct extnet_dev *priv, __be32 tip);
 void extnet_arp_announce(struct extnet_dev *priv, __be32 addr, const u8 *mac);
@@ -29,6 +31,8 @@ struct sk_buff *extnet_gro_receive(struct sock *sk, struct list_head *head,
 				   struct sk_buff *skb);
 int extnet_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff);
 void extnet_rx_deliver(struct extnet_dev *priv, struct sk_buff *skb,
+		       const u8 *dst_mac);
+void extnet_rx_receive(struct extnet_dev *priv, struct sk_buff *skb,
 		       const u8 *dst_mac);
 
 #endif /* _EXTNET_DATAPATH_H */

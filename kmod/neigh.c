@@ -138,6 +138,12 @@ static void learn_slow(struct extnet_dev *priv, const struct in6_addr *key,
 
 again:
 	spin_lock_bh(&nt->lock);
+	/* Mapped meanwhile? A mapping insert is followed by a forget under
+	 * this lock: either that forget comes after us and removes what we
+	 * learn, or we see the entry here (extnet_neigh_refresh()).
+	 */
+	if (extnet_table_lookup(&priv->table, key))
+		goto out_unlock;
 	old = rhashtable_lookup_fast(&nt->ht, key, neigh_params);
 	if (old && READ_ONCE(old->state) == EXTNET_NEIGH_INCOMPLETE) {
 		/* Send what it held without holding the table's lock. If the
@@ -238,20 +244,41 @@ void extnet_neigh_learn4(struct extnet_dev *priv, __be32 addr, const u8 *mac)
 void extnet_neigh_learn(struct extnet_dev *priv, const struct in6_addr *key,
 			const u8 *mac)
 {
-	struct extnet_neigh *n;
-
 	if (!is_valid_ether_addr(mac) || !key_is_host(key))
 		return;
+	if (!extnet_neigh_refresh(priv, key, mac))
+		learn_slow(priv, key, mac);
+}
+
+/**
+ * extnet_neigh_refresh() - the fast path of learning: a known host
+ * @priv: the device
+ * @key: the host's address; IPv4 as IPv4-mapped IPv6
+ * @mac: the MAC its frame came from
+ *
+ * Only reads the table and, at most once a second, refreshes a timestamp.
+ * A reachable entry exists only for an address that was not mapped when
+ * it was learned (learn_slow() checks under the table's lock) and is
+ * forgotten when the address is mapped, so a true return also tells the
+ * transmit path that @key is not mapped remote.
+ *
+ * Context: softirq, rcu_read_lock() held.
+ * Return: true if @key is reachable at @mac; false otherwise (unknown,
+ * being resolved, or another MAC), and nothing is changed.
+ */
+bool extnet_neigh_refresh(struct extnet_dev *priv, const struct in6_addr *key,
+			  const u8 *mac)
+{
+	struct extnet_neigh *n;
 
 	n = rhashtable_lookup(&priv->neighs.ht, key, neigh_params);
 	/* Acquire pairs with neigh_complete(): the MAC is valid. */
-	if (n && smp_load_acquire(&n->state) == EXTNET_NEIGH_REACHABLE &&
-	    ether_addr_equal(n->lladdr, mac)) {
-		if (time_after(jiffies, READ_ONCE(n->updated) + HZ))
-			WRITE_ONCE(n->updated, jiffies);
-		return;
-	}
-	learn_slow(priv, key, mac);
+	if (!n || smp_load_acquire(&n->state) != EXTNET_NEIGH_REACHABLE ||
+	    !ether_addr_equal(n->lladdr, mac))
+		return false;
+	if (time_after(jiffies, READ_ONCE(n->updated) + HZ))
+		WRITE_ONCE(n->updated, jiffies);
+	return true;
 }
 
 /* Creates an INCOMPLETE entry for @key and probes for it. Returns the
@@ -295,15 +322,16 @@ static struct extnet_neigh *neigh_resolve(struct extnet_dev *priv,
  *
  * See extnet_neigh_output().
  *
- * Context: softirq (receive path), rcu_read_lock() held. Consumes @skb.
+ * Context: softirq (receive path), rcu_read_lock() held.
+ * Return: as extnet_neigh_output().
  */
-void extnet_neigh_output4(struct extnet_dev *priv, struct sk_buff *skb,
-			  __be32 daddr)
+int extnet_neigh_output4(struct extnet_dev *priv, struct sk_buff *skb,
+			 __be32 daddr)
 {
 	struct in6_addr key;
 
 	ipv6_addr_set_v4mapped(daddr, &key);
-	extnet_neigh_output(priv, skb, &key);
+	return extnet_neigh_output(priv, skb, &key);
 }
 
 /**
@@ -313,16 +341,20 @@ void extnet_neigh_output4(struct extnet_dev *priv, struct sk_buff *skb,
  *	destination MAC is overwritten
  * @key: its destination address; IPv4 as IPv4-mapped IPv6
  *
- * Sends at once if the host's MAC is known. Otherwise holds the frame
+ * Sends at once if the host's MAC is known. Otherwise refuses a frame whose
+ * destination is mapped remote (a loop; a known host is never mapped, see
+ * extnet_neigh_refresh(), so only a miss costs that lookup), or holds the frame
  * (at most EXTNET_NEIGH_QLEN per host) and probes for the host; the frame
  * is sent when the host answers, or dropped and counted after
  * EXTNET_NEIGH_PROBES unanswered probes. Probes are ARP requests for IPv4
  * and DAD-style Neighbour Solicitations (source ::) for IPv6.
  *
- * Context: softirq (receive path), rcu_read_lock() held. Consumes @skb.
+ * Context: softirq (receive path), rcu_read_lock() held.
+ * Return: 0, @skb consumed (sent, held or dropped and counted); -ELOOP,
+ * @skb left to the caller: its destination is mapped remote.
  */
-void extnet_neigh_output(struct extnet_dev *priv, struct sk_buff *skb,
-			 const struct in6_addr *key)
+int extnet_neigh_output(struct extnet_dev *priv, struct sk_buff *skb,
+			const struct in6_addr *key)
 {
 	struct extnet_neigh *n;
 	u8 state;
@@ -331,9 +363,14 @@ void extnet_neigh_output(struct extnet_dev *priv, struct sk_buff *skb,
 	/* Acquire pairs with neigh_complete(): the MAC is valid. */
 	if (likely(n && smp_load_acquire(&n->state) ==
 		   EXTNET_NEIGH_REACHABLE)) {
-		extnet_rx_deliver(priv, skb, n->lladdr);
-		return;
+		extnet_rx_receive(priv, skb, n->lladdr);
+		return 0;
 	}
+	/* Not a known local host: maybe one that lives at another site
+	 * (mapped at both ends), which is never sent back.
+	 */
+	if (extnet_table_lookup(&priv->table, key))
+		return -ELOOP;
 	if (!n)
 		n = neigh_resolve(priv, key);
 	if (!n) {
@@ -347,19 +384,20 @@ void extnet_neigh_output(struct extnet_dev *priv, struct sk_buff *skb,
 	    skb_queue_len(&n->queue) < EXTNET_NEIGH_QLEN) {
 		__skb_queue_tail(&n->queue, skb);
 		spin_unlock(&n->queue.lock);
-		return;
+		return 0;
 	}
 	spin_unlock(&n->queue.lock);
 
 	if (state == EXTNET_NEIGH_REACHABLE) {
 		extnet_rx_deliver(priv, skb, n->lladdr);
-		return;
+		return 0;
 	}
 	extnet_count(priv, state == EXTNET_NEIGH_INCOMPLETE ?
 		     EXTNET_STATS_A_RX_DROP_QUEUE_FULL :
 		     EXTNET_STATS_A_RX_DROP_PROBE_FAILED);
 drop:
 	kfree_skb(skb);
+	return 0;
 }
 
 /**

@@ -70,11 +70,13 @@ void extnet_neigh_destroy(struct extnet_neigh_table *nt);
 void extnet_neigh_learn4(struct extnet_dev *priv, __be32 addr, const u8 *mac);
 void extnet_neigh_learn(struct extnet_dev *priv, const struct in6_addr *key,
 			const u8 *mac);
-void extnet_neigh_output(struct extnet_dev *priv, struct sk_buff *skb,
-			 const struct in6_addr *key);
+bool extnet_neigh_refresh(struct extnet_dev *priv, const struct in6_addr *key,
+			  const u8 *mac);
+int extnet_neigh_output(struct extnet_dev *priv, struct sk_buff *skb,
+			const struct in6_addr *key);
 void extnet_neigh_forget(struct extnet_dev *priv, const struct in6_addr *key);
-void extnet_neigh_output4(struct extnet_dev *priv, struct sk_buff *skb,
-			  __be32 daddr);
+int extnet_neigh_output4(struct extnet_dev *priv, struct sk_buff *skb,
+			 __be32 daddr);
 void extnet_neigh_forget4(struct extnet_dev *priv, __be32 addr);
 unsigned int extnet_neigh_count(struct extnet_neigh_table *nt);
 

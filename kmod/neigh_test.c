@@ -110,6 +110,8 @@ static struct sk_buff *neigh_test_output(struct kunit *test, u32 daddr,
 	iph->saddr = htonl(NEIGH_TEST_REMOTE);
 	iph->daddr = htonl(daddr);
 	skb->dev = t->priv->dev;
+	skb->protocol = htons(ETH_P_IP);
+	skb_set_network_header(skb, ETH_HLEN);
 	if (keep) {
 		if (t->nkept == NEIGH_TEST_KEPT) {
 			kfree_skb(skb);
@@ -120,7 +122,8 @@ static struct sk_buff *neigh_test_output(struct kunit *test, u32 daddr,
 
 	local_bh_disable();
 	rcu_read_lock();
-	extnet_neigh_output4(t->priv, skb, htonl(daddr));
+	if (extnet_neigh_output4(t->priv, skb, htonl(daddr)))
+		kfree_skb(skb); /* a loop: not with these addresses */
 	rcu_read_unlock();
 	local_bh_enable();
 	return keep ? skb : NULL;

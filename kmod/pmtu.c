@@ -302,13 +302,13 @@ static unsigned int tcp_offset(struct sk_buff *skb, unsigned int *hdrs)
 }
 
 /**
- * extnet_mss_clamp() - lower the MSS option of a TCP SYN crossing the tunnel
+ * extnet_mss_clamp_on() - lower the MSS option of a TCP SYN crossing the tunnel
  * @priv: the device
  * @skb: the inner Ethernet frame, skb->data at its MAC header
  * @vtep: the peer VTEP (destination on transmit, source on receive)
  * @dst: route to @vtep if the caller has it, or NULL
  *
- * Does nothing unless EXTNET_A_MSS_CLAMP is set. A SYN (or SYN-ACK) whose
+ * Called through extnet_mss_clamp() when EXTNET_A_MSS_CLAMP is set. A SYN (or SYN-ACK) whose
  * MSS option (RFC 9293 §3.7.1) is larger than the limit gets it lowered to
  * the limit and its TCP checksum fixed incrementally; the limit is the
  * configured MSS, or for EXTNET_MSS_CLAMP_AUTO the route MTU to @vtep
@@ -321,16 +321,14 @@ static unsigned int tcp_offset(struct sk_buff *skb, unsigned int *hdrs)
  *
  * Context: softirq or BH disabled.
  */
-void extnet_mss_clamp(struct extnet_dev *priv, struct sk_buff *skb,
-		      struct extnet_vtep *vtep, struct dst_entry *dst)
+void extnet_mss_clamp_on(struct extnet_dev *priv, struct sk_buff *skb,
+			 struct extnet_vtep *vtep, struct dst_entry *dst)
 {
 	u16 cfg = READ_ONCE(priv->cfg.mss_clamp);
 	unsigned int off, thlen, hdrs, limit, mtu, encap;
 	struct tcphdr *th;
 	__be16 old;
 
-	if (cfg == EXTNET_MSS_CLAMP_OFF)
-		return;
 	off = tcp_offset(skb, &hdrs);
 	if (!off || !pskb_may_pull(skb, off + sizeof(*th)))
 		return;

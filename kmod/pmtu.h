@@ -8,7 +8,8 @@
 
 #include <linux/types.h>
 
-struct extnet_dev;
+#include "device.h"
+
 struct extnet_vtep;
 struct dst_entry;
 struct sk_buff;
@@ -19,7 +20,28 @@ void extnet_pmtu_netdev_event(struct net_device *dev, unsigned long event);
 bool extnet_pmtu_check(struct extnet_dev *priv, struct sk_buff *skb,
 		       struct dst_entry *dst, unsigned int overhead);
 unsigned int extnet_vtep_mtu(struct extnet_dev *priv, struct extnet_vtep *vtep);
-void extnet_mss_clamp(struct extnet_dev *priv, struct sk_buff *skb,
-		      struct extnet_vtep *vtep, struct dst_entry *dst);
+void extnet_mss_clamp_on(struct extnet_dev *priv, struct sk_buff *skb,
+			 struct extnet_vtep *vtep, struct dst_entry *dst);
+
+/**
+ * extnet_mss_clamp() - clamp the MSS of a TCP SYN if the device is told to
+ * @priv: the device
+ * @skb: the inner Ethernet frame, skb->data at its MAC header
+ * @vtep: the peer VTEP (destination on transmit, source on receive)
+ * @dst: route to @vtep if the caller has it, or NULL
+ *
+ * Per packet on both paths: with clamping off (the default) this is one
+ * read of the configuration, with no call. See extnet_mss_clamp_on().
+ *
+ * Context: softirq or BH disabled.
+ */
+static inline void extnet_mss_clamp(struct extnet_dev *priv,
+				    struct sk_buff *skb,
+				    struct extnet_vtep *vtep,
+				    struct dst_entry *dst)
+{
+	if (READ_ONCE(priv->cfg.mss_clamp) != EXTNET_MSS_CLAMP_OFF)
+		extnet_mss_clamp_on(priv, skb, vtep, dst);
+}
 
 #endif /* _EXTNET_PMTU_H */

@@ -58,11 +58,50 @@ static void tunnel(struct extnet_dev *priv, struct extnet_entry *entry,
 	atomic64_add(len, &entry->tx_bytes);
 }
 
+/**
+ * extnet_sender_ok() - check and learn the sender of a frame from the segment
+ * @priv: the device
+ * @saddr: the sender's address (IPv4 source, ARP or NS sender, NA target);
+ *	IPv4 as IPv4-mapped IPv6
+ * @mac: the MAC the sender gives for it
+ *
+ * A local host using an address that lives at another site is a duplicate
+ * address or a loop: never learned, never forwarded; the conflict is
+ * counted on the mapping entry and reported (extnet_conflict()). A host
+ * already known with this MAC passed this check when it was learned, and
+ * mapping an address forgets its local neighbour, so only a new sender
+ * costs a mapping lookup (extnet_neigh_refresh()). Routed: the source is
+ * whatever host the stack forwards for; nothing is learned and every frame
+ * is checked.
+ *
+ * Context: softirq or BH disabled, rcu_read_lock() held.
+ * Return: true if the frame may go on; false for a conflict, counted as
+ * EXTNET_STATS_A_TX_DROP_CONFLICT.
+ */
+bool extnet_sender_ok(struct extnet_dev *priv, const struct in6_addr *saddr,
+		      const u8 *mac)
+{
+	struct extnet_entry *entry;
+
+	if (!extnet_routed(priv) && extnet_neigh_refresh(priv, saddr, mac))
+		return true;
+	entry = extnet_table_lookup(&priv->table, saddr);
+	if (unlikely(entry)) {
+		extnet_count(priv, EXTNET_STATS_A_TX_DROP_CONFLICT);
+		extnet_conflict(priv, entry, EXTNET_CONFLICT_LOCAL, mac, NULL);
+		return false;
+	}
+	if (!extnet_routed(priv))
+		extnet_neigh_learn(priv, saddr, mac);
+	return true;
+}
+
 static void xmit_ip4(struct extnet_dev *priv, struct sk_buff *skb)
 {
 	const struct ethhdr *eth = eth_hdr(skb);
 	struct extnet_entry *entry;
 	const struct iphdr *iph;
+	struct in6_addr saddr;
 
 	if (is_multicast_ether_addr(eth->h_dest)) {
 		extnet_count(priv, EXTNET_STATS_A_TX_DROP_MULTICAST);
@@ -75,19 +114,9 @@ static void xmit_ip4(struct extnet_dev *priv, struct sk_buff *skb)
 	}
 	eth = eth_hdr(skb);
 
-	/* A local sender using an address that lives at another site is a
-	 * duplicate address or a loop: never learn it, never forward it.
-	 */
-	entry = extnet_table_lookup4(&priv->table, iph->saddr);
-	if (unlikely(entry)) {
-		extnet_count(priv, EXTNET_STATS_A_TX_DROP_CONFLICT);
-		extnet_conflict(priv, entry, EXTNET_CONFLICT_LOCAL,
-				eth->h_source, NULL);
+	ipv6_addr_set_v4mapped(iph->saddr, &saddr);
+	if (!extnet_sender_ok(priv, &saddr, eth->h_source))
 		goto drop;
-	}
-	/* Routed: the source is whatever host the stack forwards for. */
-	if (!extnet_routed(priv))
-		extnet_neigh_learn4(priv, iph->saddr, eth->h_source);
 
 	entry = extnet_table_lookup4(&priv->table, iph->daddr);
 	if (!entry) {
@@ -165,16 +194,8 @@ static void xmit_ip6(struct extnet_dev *priv, struct sk_buff *skb)
 		goto drop;
 	}
 
-	/* As for IPv4: a local source mapped remote is a conflict. */
-	entry = extnet_table_lookup(&priv->table, &ip6h->saddr);
-	if (unlikely(entry)) {
-		extnet_count(priv, EXTNET_STATS_A_TX_DROP_CONFLICT);
-		extnet_conflict(priv, entry, EXTNET_CONFLICT_LOCAL,
-				eth->h_source, NULL);
+	if (!extnet_sender_ok(priv, &ip6h->saddr, eth->h_source))
 		goto drop;
-	}
-	if (!extnet_routed(priv))
-		extnet_neigh_learn(priv, &ip6h->saddr, eth->h_source);
 
 	entry = extnet_table_lookup(&priv->table, &ip6h->daddr);
 	if (!entry) {
