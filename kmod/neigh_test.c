@@ -483,6 +483,67 @@ static void extnet_neigh_test_forget(struct kunit *test)
 	extnet_neigh_forget4(t->priv, htonl(NEIGH_TEST_A));
 }
 
+/* The fast path of learning, which also tells the transmit path that a
+ * sender is not mapped: true only for a reachable host at the same MAC.
+ */
+static void extnet_neigh_test_refresh(struct kunit *test)
+{
+	struct neigh_test *t = test->priv;
+	struct in6_addr a, b;
+
+	ipv6_addr_set_v4mapped(htonl(NEIGH_TEST_A), &a);
+	ipv6_addr_set_v4mapped(htonl(NEIGH_TEST_B), &b);
+	rcu_read_lock();
+	KUNIT_EXPECT_FALSE(test, extnet_neigh_refresh(t->priv, &a, mac_a));
+	rcu_read_unlock();
+	neigh_test_learn(t->priv, NEIGH_TEST_A, mac_a);
+	/* Being resolved: not known yet. */
+	neigh_test_output(test, NEIGH_TEST_B, false);
+	rcu_read_lock();
+	KUNIT_EXPECT_TRUE(test, extnet_neigh_refresh(t->priv, &a, mac_a));
+	KUNIT_EXPECT_FALSE(test, extnet_neigh_refresh(t->priv, &a, mac_a2));
+	KUNIT_EXPECT_FALSE(test, extnet_neigh_refresh(t->priv, &b, mac_b));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, extnet_neigh_count(&t->priv->neighs), 2U);
+}
+
+/* A mapped address is never a local neighbour: not learned, and a frame
+ * for it is handed back as a loop, with no probe.
+ */
+static void extnet_neigh_test_mapped(struct kunit *test)
+{
+	struct neigh_test *t = test->priv;
+	struct sk_buff *skb;
+	struct in6_addr a;
+	int ret;
+
+	ipv6_addr_set_v4mapped(htonl(NEIGH_TEST_A), &a);
+	KUNIT_ASSERT_EQ(test, extnet_table_insert(&t->priv->table, &a,
+						  htonl(0xc0000202U), NULL,
+						  false), 0);
+	neigh_test_learn(t->priv, NEIGH_TEST_A, mac_a);
+	KUNIT_EXPECT_EQ(test, extnet_neigh_count(&t->priv->neighs), 0U);
+	KUNIT_EXPECT_EQ(test, neigh_test_count(test,
+					       EXTNET_STATS_A_NEIGH_LEARNED), 0);
+
+	skb = neigh_test_output(test, NEIGH_TEST_B, true);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb = skb_copy(skb, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	local_bh_disable();
+	rcu_read_lock();
+	ret = extnet_neigh_output(t->priv, skb, &a);
+	rcu_read_unlock();
+	local_bh_enable();
+	KUNIT_EXPECT_EQ(test, ret, -ELOOP);
+	if (ret)
+		kfree_skb(skb);
+	/* Only B is being resolved; A got no entry and no probe. */
+	KUNIT_EXPECT_EQ(test, extnet_neigh_count(&t->priv->neighs), 1U);
+	KUNIT_EXPECT_EQ(test, neigh_test_count(test, EXTNET_STATS_A_PROBES),
+			1);
+}
+
 static struct kunit_case extnet_neigh_test_cases[] = {
 	KUNIT_CASE(extnet_neigh_test_learn),
 	KUNIT_CASE(extnet_neigh_test_learn_ignored),
@@ -494,11 +555,15 @@ static struct kunit_case extnet_neigh_test_cases[] = {
 	KUNIT_CASE(extnet_neigh_test_probe_retry_fail),
 	KUNIT_CASE(extnet_neigh_test_ageing),
 	KUNIT_CASE(extnet_neigh_test_forget),
+	KUNIT_CASE(extnet_neigh_test_refresh),
+	KUNIT_CASE(extnet_neigh_test_mapped),
 	{}
 };
 
 static struct kunit_suite extnet_neigh_test_suite = {
 	.name = "extnet_neigh",
+	.suite_init = extnet_kunit_suite_init,
+	.suite_exit = extnet_kunit_suite_exit,
 	.init = neigh_test_init,
 	.exit = neigh_test_exit,
 	.test_cases = extnet_neigh_test_cases,
