@@ -102,26 +102,27 @@ void extnet_rx_deliver(struct extnet_dev *priv, struct sk_buff *skb,
 }
 
 /* Whether GRO can merge @skb (network header set, linear up to it) with
- * the next ones: a TCP segment that carries data and is not aggregated
- * yet. GRO flushes a segment without data (a pure ACK) at once, and would
- * only parse and flush an aggregated (GSO) packet, UDP, ICMP and the rest:
- * the device forwards no UDP through GRO (no NETIF_F_GRO_UDP_FWD or
- * NETIF_F_GRO_FRAGLIST). Any TCP header fits in 60 bytes.
+ * the next ones: a TCP segment that carries data, or an aggregate of them
+ * (GSO), which GRO merges with the next aggregates of its flow into up to
+ * 64 KB. GRO flushes a segment without data (a pure ACK) at once, and would
+ * only parse and flush UDP, ICMP and the rest: the device forwards no UDP
+ * through GRO (no NETIF_F_GRO_UDP_FWD or NETIF_F_GRO_FRAGLIST). Any TCP
+ * header fits in 60 bytes.
  */
 static bool rx_wants_gro(const struct sk_buff *skb)
 {
 	const struct ipv6hdr *ip6h;
 	const struct iphdr *iph;
 
-	if (skb_is_gso(skb))
-		return false;
 	if (skb->protocol == htons(ETH_P_IP)) {
 		iph = ip_hdr(skb);
 		return iph->protocol == IPPROTO_TCP &&
-		       ntohs(iph->tot_len) > iph->ihl * 4 + 60;
+		       (skb_is_gso(skb) ||
+			ntohs(iph->tot_len) > iph->ihl * 4 + 60);
 	}
 	ip6h = ipv6_hdr(skb);
-	return ip6h->nexthdr == IPPROTO_TCP && ntohs(ip6h->payload_len) > 60;
+	return ip6h->nexthdr == IPPROTO_TCP &&
+	       (skb_is_gso(skb) || ntohs(ip6h->payload_len) > 60);
 }
 
 /**
