@@ -101,28 +101,19 @@ void extnet_rx_deliver(struct extnet_dev *priv, struct sk_buff *skb,
 	gro_cells_receive(&priv->gro_cells, skb);
 }
 
-/* Whether GRO can merge @skb (network header set, linear up to it) with
- * the next ones: a TCP segment that carries data, or an aggregate of them
- * (GSO), which GRO merges with the next aggregates of its flow into up to
- * 64 KB. GRO flushes a segment without data (a pure ACK) at once, and would
- * only parse and flush UDP, ICMP and the rest: the device forwards no UDP
- * through GRO (no NETIF_F_GRO_UDP_FWD or NETIF_F_GRO_FRAGLIST). Any TCP
- * header fits in 60 bytes.
+/* Whether @skb (network header set, linear up to it) goes through GRO:
+ * TCP, which GRO merges into aggregates of up to 64 KB (and the pure ACKs
+ * and control segments of the same flows, which must not overtake their
+ * data). UDP, ICMP and the rest GRO would only parse and flush: the device
+ * forwards no UDP through GRO (no NETIF_F_GRO_UDP_FWD or
+ * NETIF_F_GRO_FRAGLIST). Every packet of a flow takes the same way, so
+ * none overtakes another.
  */
 static bool rx_wants_gro(const struct sk_buff *skb)
 {
-	const struct ipv6hdr *ip6h;
-	const struct iphdr *iph;
-
-	if (skb->protocol == htons(ETH_P_IP)) {
-		iph = ip_hdr(skb);
-		return iph->protocol == IPPROTO_TCP &&
-		       (skb_is_gso(skb) ||
-			ntohs(iph->tot_len) > iph->ihl * 4 + 60);
-	}
-	ip6h = ipv6_hdr(skb);
-	return ip6h->nexthdr == IPPROTO_TCP &&
-	       (skb_is_gso(skb) || ntohs(ip6h->payload_len) > 60);
+	if (skb->protocol == htons(ETH_P_IP))
+		return ip_hdr(skb)->protocol == IPPROTO_TCP;
+	return ipv6_hdr(skb)->nexthdr == IPPROTO_TCP;
 }
 
 /**
