@@ -91,10 +91,6 @@ declare -A R=()		# R[metric,setup,round]
 declare -A S=()		# scale and table figures
 MD=$_LIB_TMP/results.md
 
-ktap_plan $((3 + ${#SETUPS[@]} * ${#METRICS[@]} + ${#XS[@]} + ${#VS[@]} + 10))
-diag "mode $MODE: rounds $ROUNDS, ${SECS}s per test, $ARPN ARP requests," \
-	"X table sizes ${XS[*]}, V up to $VMAX, $REPS pps runs per size"
-
 # ------------------------------------------------------------------ helpers
 
 # now: seconds since boot with microseconds (EPOCHREALTIME is the guest clock).
@@ -423,6 +419,15 @@ grow() {
 }
 
 # --------------------------------------------------------------- the run
+
+# bench_profile.sh sources the set-ups and measurements above, no more.
+if [[ -n ${BENCH_DEFS_ONLY-} ]]; then
+	return 0
+fi
+
+ktap_plan $((3 + ${#SETUPS[@]} * ${#METRICS[@]} + ${#XS[@]} + ${#VS[@]} + 10))
+diag "mode $MODE: rounds $ROUNDS, ${SECS}s per test, $ARPN ARP requests," \
+	"X table sizes ${XS[*]}, V up to $VMAX, $REPS pps runs per size"
 
 t_start=$(now)
 grep -q '^extnet ' /proc/modules || modprobe extnet

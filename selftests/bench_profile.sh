@@ -1,0 +1,88 @@
+#!/bin/bash
+# Where the forwarding time goes: the same V and X set-ups as
+# bench_guest.sh (kernel vxlan and extnet in a bridge), one measurement at a
+# time under the ftrace function tracer restricted to a list of data-path
+# functions, and how often each was called. Comparing X with V at about the
+# same throughput shows work one of them does and the other does not
+# (lookups, GRO rounds, unclones, software checksums, out-of-order queueing).
+# Tracing slows everything; read the counts, not the figures.
+#
+# Not part of make check:
+#   QEMU_MEM=2G bash selftests/qemu/run.sh -t 600 selftests/bench_profile.sh
+# Documentation/benchmarks.md, "Fast-path changes", says what the counts of
+# 2026-11-21 showed. Prints KTAP: one check per traced run that it counted
+# the set-up's own transmit and receive functions; the counts as
+# "# count METRIC SETUP FUNCTION N" lines.
+# shellcheck disable=SC2317 # bench_guest.sh returns early when sourced so
+# (BENCH_DEFS_ONLY), which shellcheck takes for the end of this script.
+set -euo pipefail
+BENCH_DEFS_ONLY=1
+# shellcheck source-path=SCRIPTDIR source=bench_guest.sh
+. "$(dirname "$0")/bench_guest.sh"
+SECS=3 BSECS=3
+
+T=/sys/kernel/tracing
+FUNCS=(
+	extnet_xmit extnet_udp_encap_recv vxlan_xmit vxlan_rcv
+	gro_cells_receive napi_gro_receive skb_gro_receive netif_receive_skb
+	netif_rx pskb_expand_head skb_segment __skb_gso_segment
+	skb_checksum_help __skb_checksum_complete
+	tcp_v4_rcv tcp_v4_send_check tcp_data_queue_ofo tcp_retransmit_skb
+	skb_copy_datagram_iter br_handle_frame
+)
+RUNS=(fwd tcp tcp_nogso)
+
+# counted METRIC S: run the measurement with the function tracer on FUNCS;
+# print its figure and the calls per function.
+counted() {
+	local m=$1 s=$2 f figure
+	echo 0 >"$T/tracing_on"
+	echo nop >"$T/current_tracer"
+	echo 32768 >"$T/buffer_size_kb"
+	echo >"$T/trace"
+	: >"$T/set_ftrace_filter"
+	for f in "${FUNCS[@]}"; do
+		echo "$f" >>"$T/set_ftrace_filter" 2>/dev/null ||
+			diag "not traceable here: $f"
+	done
+	echo function >"$T/current_tracer"
+	echo 1 >"$T/tracing_on"
+	figure=$("$m" "$s")
+	echo 0 >"$T/tracing_on"
+	diag "$m ${LABEL[$s]}: ${figure:-no figure} ${UNIT[$m]} (traced)"
+	awk -v m="$m" -v s="${LABEL[$s]}" '
+		!/^#/ { for (i = 2; i <= NF; i++) if ($i ~ /^<-/) { n[$(i - 1)]++; break } }
+		END { for (f in n) printf "# count %s %s %s %d\n", m, s, f, n[f] }' \
+		"$T/trace" | sort -k5,5
+	if grep -q 'overrun: [1-9]' "$T/per_cpu/cpu0/stats" "$T/per_cpu/cpu1/stats" 2>/dev/null; then
+		diag "the trace buffer overran: counts are low"
+	fi
+	echo nop >"$T/current_tracer"
+}
+
+[[ -d $T/instances ]] || mount -t tracefs nodev "$T"
+ktap_plan $((2 + 2 * ${#RUNS[@]}))
+grep -q '^extnet ' /proc/modules || modprobe extnet
+modprobe vxlan
+setup_v
+setup_x
+check "V: hA reaches hB (kernel vxlan)" in_ns v_hA ping -c 2 -i 0.2 -W 3 203.0.113.21
+check "X: hA reaches hB (extnet)" in_ns x_hA ping -c 2 -i 0.2 -W 3 203.0.113.21
+iperf_server v
+iperf_server x
+for m in "${RUNS[@]}"; do
+	for s in v x; do
+		out=$(counted "$m" "$s")
+		printf '%s\n' "$out"
+		if [[ $s == v ]]; then
+			want=(vxlan_xmit vxlan_rcv)
+		else
+			want=(extnet_xmit extnet_udp_encap_recv)
+		fi
+		n1=$(awk -v f="${want[0]}" '$5 == f { print $6 }' <<<"$out")
+		n2=$(awk -v f="${want[1]}" '$5 == f { print $6 }' <<<"$out")
+		check "${LABEL[$s]} ${LABEL[$m]}: ${want[*]} counted (${n1:-0}, ${n2:-0})" \
+			test "${n1:-0}" -gt 0 -a "${n2:-0}" -gt 0
+	done
+done
+ktap_finish
