@@ -80,6 +80,15 @@ static enum extnet_stats_attr rx_check6(struct extnet_dev *priv,
 	return 0;
 }
 
+/* The destination MAC, the device's view of the frame and its counters. */
+static void rx_prepare(struct extnet_dev *priv, struct sk_buff *skb,
+		       const u8 *dst_mac)
+{
+	ether_addr_copy(eth_hdr(skb)->h_dest, dst_mac);
+	skb->protocol = eth_type_trans(skb, priv->dev);
+	dev_sw_netstats_rx_add(priv->dev, skb->len + ETH_HLEN);
+}
+
 /**
  * extnet_rx_deliver() - hand a decapsulated frame to the local segment
  * @priv: the device
@@ -95,9 +104,7 @@ static enum extnet_stats_attr rx_check6(struct extnet_dev *priv,
 void extnet_rx_deliver(struct extnet_dev *priv, struct sk_buff *skb,
 		       const u8 *dst_mac)
 {
-	ether_addr_copy(eth_hdr(skb)->h_dest, dst_mac);
-	skb->protocol = eth_type_trans(skb, priv->dev);
-	dev_sw_netstats_rx_add(priv->dev, skb->len + ETH_HLEN);
+	rx_prepare(priv, skb, dst_mac);
 	gro_cells_receive(&priv->gro_cells, skb);
 }
 
@@ -135,14 +142,13 @@ static bool rx_wants_gro(const struct sk_buff *skb)
 void extnet_rx_receive(struct extnet_dev *priv, struct sk_buff *skb,
 		       const u8 *dst_mac)
 {
-	if (rx_wants_gro(skb)) {
-		extnet_rx_deliver(priv, skb, dst_mac);
-		return;
-	}
-	ether_addr_copy(eth_hdr(skb)->h_dest, dst_mac);
-	skb->protocol = eth_type_trans(skb, priv->dev);
-	dev_sw_netstats_rx_add(priv->dev, skb->len + ETH_HLEN);
-	netif_receive_skb(skb);
+	bool gro = rx_wants_gro(skb);
+
+	rx_prepare(priv, skb, dst_mac);
+	if (gro)
+		gro_cells_receive(&priv->gro_cells, skb);
+	else
+		netif_receive_skb(skb);
 }
 
 /* Returns what encap_rcv returns for a consumed packet. */

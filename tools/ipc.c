@@ -42,6 +42,31 @@ static struct note notes[16];
 static unsigned int n_notes;
 static const char *request_ifname;
 
+/*
+ * The current request's device name and notes. Reporting a pack's failures
+ * (pack_flush()) overwrites them: a request that flushes the pack first
+ * saves them and puts them back.
+ */
+struct request_notes {
+	const char *ifname;
+	struct note notes[ARRAY_SIZE(notes)];
+	unsigned int n;
+};
+
+static void notes_save(struct request_notes *r)
+{
+	r->ifname = request_ifname;
+	r->n = n_notes;
+	memcpy(r->notes, notes, n_notes * sizeof(notes[0]));
+}
+
+static void notes_restore(const struct request_notes *r)
+{
+	request_ifname = r->ifname;
+	n_notes = r->n;
+	memcpy(notes, r->notes, r->n * sizeof(notes[0]));
+}
+
 struct run_state {
 	mnl_cb_t cb;
 	void *data;
@@ -707,10 +732,7 @@ static int pack_add(const struct nlmsghdr *nlh)
 {
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr, *map = NULL;
-	/* Reporting what was sent before clears the request's notes. */
-	const char *ifname = request_ifname;
-	struct note mine[ARRAY_SIZE(notes)];
-	unsigned int n_mine = n_notes;
+	struct request_notes mine;
 	struct pack_entry *e;
 	uint32_t map_off;
 	unsigned int i;
@@ -720,8 +742,8 @@ static int pack_add(const struct nlmsghdr *nlh)
 			map = attr;
 	if (!map || !request_ifname)
 		return -1;
-	memcpy(mine, notes, n_mine * sizeof(mine[0]));
-	if (n_pack && (genl->cmd != pack_cmd || strcmp(ifname, pack_ifname) ||
+	notes_save(&mine);
+	if (n_pack && (genl->cmd != pack_cmd || strcmp(mine.ifname, pack_ifname) ||
 		       n_pack == pack_max ||
 		       pack_len + MNL_ALIGN(map->nla_len) > sizeof(pack_data))) {
 		if (pack_flush())
@@ -731,11 +753,9 @@ static int pack_add(const struct nlmsghdr *nlh)
 		if (flush_window())
 			return -1;
 		pack_cmd = genl->cmd;
-		pack_ifname = dup_or_die(ifname);
+		pack_ifname = dup_or_die(mine.ifname);
 	}
-	memcpy(notes, mine, n_mine * sizeof(mine[0]));
-	n_notes = n_mine;
-	request_ifname = ifname;
+	notes_restore(&mine);
 	map_off = (const char *)map - (const char *)nlh;
 	e = &pack[n_pack++];
 	e->line = batch_line;
@@ -813,17 +833,12 @@ int ipc_run(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	if (!cb && (nlh->nlmsg_flags & NLM_F_ACK) && packable(nlh))
 		return pack_add(nlh);
 	if (n_pack) {
-		/* Reporting the pack's failures clears this request's notes. */
-		const char *ifname = request_ifname;
-		struct note mine[ARRAY_SIZE(notes)];
-		unsigned int n_mine = n_notes;
+		struct request_notes mine;
 
-		memcpy(mine, notes, n_mine * sizeof(mine[0]));
+		notes_save(&mine);
 		if (pack_flush())
 			return -1;
-		memcpy(notes, mine, n_mine * sizeof(mine[0]));
-		n_notes = n_mine;
-		request_ifname = ifname;
+		notes_restore(&mine);
 	}
 	/* Anything with a reply to show runs after what was queued before it. */
 	if (cb || !(nlh->nlmsg_flags & NLM_F_ACK)) {
