@@ -7,6 +7,8 @@
 #                 closes with "N passed, N failed"; EXTNET_DEBUG=0 make check:
 #                 stock kernel only
 # make bench      extnet vs kernel vxlan vs routing in QEMU (build/bench/results.md)
+# make profile    where the forwarding time goes, X vs V (function counts,
+#                 perf samples; build/profile/run.log)
 #
 # Both install what they need from Debian's archive on first use.
 
@@ -17,7 +19,7 @@ CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-6.1/scripts/checkpatc
 
 export KVER
 
-.PHONY: all module tool progs deps demo check check-debug bench clean lint
+.PHONY: all module tool progs deps demo check check-debug bench profile clean lint
 
 all: module tool progs
 
@@ -49,6 +51,14 @@ check-debug: check
 # Benchmarks (Documentation/benchmarks.md); BENCH_ARGS e.g. "--rounds 3 --secs 3".
 bench: deps all
 	bash selftests/bench/run_bench.sh $(BENCH_ARGS)
+
+# selftests/bench_profile.sh with perf in the guest (installs linux-perf).
+profile: deps all
+	EXTNET_PROFILE=1 bash selftests/qemu/setup.sh
+	mkdir -p build/profile
+	EXTNET_GUEST_TOOLS=perf QEMU_MEM=2G EXTNET_SKIP_SETUP=1 bash -o pipefail -c \
+		'bash selftests/qemu/run.sh -o build/profile -t 900 selftests/bench_profile.sh \
+		2>&1 | tee build/profile/run.log'
 
 # Kernel style and static checks (not part of check: they need the kernel
 # source for checkpatch, see Documentation/).

@@ -32,7 +32,9 @@ static uint32_t seq;
 static char request[REQUEST_SIZE] __attribute__((aligned(8)));
 static char reply[REPLY_SIZE] __attribute__((aligned(8)));
 
-/* Which words of the command line produced the attribute at @offset. */
+/* Which words of the command line produced the attribute at @offset;
+ * @keyword is a literal (ipc.h).
+ */
 struct note {
 	uint32_t offset;
 	const char *keyword;
@@ -588,10 +590,15 @@ struct pack_entry {
 	struct note notes[4];
 };
 
+/* The words behind a pack's notes, copied; a note's keyword is a literal. */
+#define PACK_WORDS	(EXTNET_MAP_BATCH_MAX * 128)
+
 static unsigned int pack_max = EXTNET_MAP_BATCH_MAX;
 static uint8_t pack_cmd;
-static char *pack_ifname;
+static const char *pack_ifname;
 static struct note pack_dev_note;	/* "dev DEV", outside the entries */
+static char pack_words[PACK_WORDS];
+static size_t pack_words_len;
 static char pack_data[PACK_BYTES] __attribute__((aligned(8)));
 static size_t pack_len;
 static struct pack_entry pack[EXTNET_MAP_BATCH_MAX];
@@ -600,20 +607,33 @@ static char pack_msg[PACK_BYTES + 256] __attribute__((aligned(8)));
 
 static void pack_reset(void)
 {
-	unsigned int i, j;
-
-	for (i = 0; i < n_pack; i++)
-		for (j = 0; j < pack[i].n_notes; j++) {
-			free((char *)pack[i].notes[j].keyword);
-			free((char *)pack[i].notes[j].word);
-		}
-	free(pack_ifname);
-	free((char *)pack_dev_note.keyword);
-	free((char *)pack_dev_note.word);
 	pack_ifname = NULL;
 	pack_dev_note = (struct note){ 0 };
 	n_pack = 0;
 	pack_len = 0;
+	pack_words_len = 0;
+}
+
+/* Bytes pack_word() needs for the current request's words and @ifname. */
+static size_t words_size(const char *ifname)
+{
+	size_t n = strlen(ifname) + 1;
+	unsigned int i;
+
+	for (i = 0; i < n_notes; i++)
+		n += strlen(notes[i].word) + 1;
+	return n;
+}
+
+/* A copy of @word in pack_words, which has room (words_size()). */
+static const char *pack_word(const char *word)
+{
+	size_t len = strlen(word) + 1;
+	char *copy = pack_words + pack_words_len;
+
+	memcpy(copy, word, len);
+	pack_words_len += len;
+	return copy;
 }
 
 /* The request of entries @first.. of the pack; offs[i]: where entry i is. */
@@ -736,16 +756,22 @@ static int pack_add(const struct nlmsghdr *nlh)
 	struct pack_entry *e;
 	uint32_t map_off;
 	unsigned int i;
+	size_t words;
 
 	mnl_attr_for_each(attr, nlh, sizeof(*genl))
 		if (mnl_attr_get_type(attr) == EXTNET_A_MAP)
 			map = attr;
 	if (!map || !request_ifname)
 		return -1;
+	/* At most a device name, two addresses and a MAC: far below
+	 * sizeof(pack_words), which holds a full pack of the longest.
+	 */
+	words = words_size(request_ifname);
 	notes_save(&mine);
 	if (n_pack && (genl->cmd != pack_cmd || strcmp(mine.ifname, pack_ifname) ||
 		       n_pack == pack_max ||
-		       pack_len + MNL_ALIGN(map->nla_len) > sizeof(pack_data))) {
+		       pack_len + MNL_ALIGN(map->nla_len) > sizeof(pack_data) ||
+		       pack_words_len + words > sizeof(pack_words))) {
 		if (pack_flush())
 			return -1;
 	}
@@ -753,7 +779,7 @@ static int pack_add(const struct nlmsghdr *nlh)
 		if (flush_window())
 			return -1;
 		pack_cmd = genl->cmd;
-		pack_ifname = dup_or_die(mine.ifname);
+		pack_ifname = pack_word(mine.ifname);
 	}
 	notes_restore(&mine);
 	map_off = (const char *)map - (const char *)nlh;
@@ -779,8 +805,8 @@ static int pack_add(const struct nlmsghdr *nlh)
 		} else {
 			continue;
 		}
-		n->keyword = dup_or_die(notes[i].keyword);
-		n->word = dup_or_die(notes[i].word);
+		n->keyword = notes[i].keyword;
+		n->word = pack_word(notes[i].word);
 	}
 	return 0;
 }

@@ -17,7 +17,8 @@
  *
  * The ipc_put_*() helpers remember which words of the command line produced
  * each attribute, so that an extended ack pointing at an attribute can be
- * explained in the user's terms.
+ * explained in the user's terms: @keyword is a string literal (or NULL) and
+ * is kept as it is; @word is copied when the request outlives its line.
  */
 struct nlmsghdr *ipc_request(uint8_t cmd, uint16_t flags);	/* acked */
 struct nlmsghdr *ipc_dump_request(uint8_t cmd);

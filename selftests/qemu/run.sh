@@ -21,7 +21,8 @@
 # with -k debug: extnet_kunit.ko beside extnet.ko; "" = none),
 # QEMU_SMP (default 2; 1 with -k debug), QEMU_MEM (default 1G), EXTNET_CMDLINE (extra kernel arguments),
 # EXTNET_HOST_TIMEOUT (seconds before QEMU is killed; default 90 + tests * (TIMEOUT_S + 15)),
-# EXTNET_SKIP_SETUP=1 (do not run setup.sh), EXTNET_TEST_TIMEOUTS ("NAME=SECONDS ...":
+# EXTNET_SKIP_SETUP=1 (do not run setup.sh), EXTNET_GUEST_TOOLS (extra programs for
+# the guest, e.g. "perf"), EXTNET_TEST_TIMEOUTS ("NAME=SECONDS ...":
 # per-test timeouts instead of -t's, e.g. "lifecycle.sh=1800").
 #
 # Prints each test's KTAP output (and that of the KUnit suites of extnet_kunit.ko,
@@ -44,6 +45,10 @@ BASE_MODULES=(veth bridge vxlan)
 # has no netns or vxlan, and `ip netns exec` searches PATH, not shell functions).
 # bird and birdc: the BGP speakers of bgp.sh (Debian's bird2).
 REAL_TOOLS=(bash ip bridge ss tc tcpdump iperf3 ping bird birdc)
+# EXTNET_GUEST_TOOLS: more host programs for the guest, with their libraries
+# (bench_profile.sh wants perf; setup.sh installs it with EXTNET_PROFILE=1).
+# shellcheck disable=SC2206 # word splitting wanted
+REAL_TOOLS+=(${EXTNET_GUEST_TOOLS-})
 # Kernel messages that fail a run wherever they appear on the console.
 # ("BUG kmalloc-64 (Not tainted): Redzone overwritten" is SLUB's debug report.)
 SPLAT_RE='BUG:|WARNING:|Kernel panic|Oops|KASAN|UBSAN|possible circular locking|suspicious RCU usage|kmemleak|general protection fault|Call Trace:|kernel BUG at|ODEBUG:|detected stalls? on CPU|^BUG [^ ]+ \((Not t|T)ainted'

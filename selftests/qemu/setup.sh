@@ -8,6 +8,8 @@
 # Environment:
 #   KVER          kernel ABI to boot (default 6.1.0-56-amd64)
 #   EXTNET_CACHE  cache directory, outside the git clone (default /var/cache/extnet)
+#   EXTNET_PROFILE=1  also install perf (linux-perf), for bench_profile.sh's
+#                 sampling part (make profile); not needed otherwise
 set -euo pipefail
 
 KVER=${KVER:-6.1.0-56-amd64}
@@ -25,6 +27,9 @@ PACKAGES=(
 	# Building extnet.ko, the tool and the test programs.
 	gcc make libc6-dev libmnl-dev pkg-config
 )
+if [[ ${EXTNET_PROFILE-} == 1 ]]; then
+	PACKAGES+=(linux-perf)
+fi
 
 die() { echo "setup.sh: $*" >&2; exit 1; }
 
