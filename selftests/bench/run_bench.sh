@@ -133,7 +133,7 @@ if [[ $calibrate -eq 1 && -n ${csecs-} && $(id -u) -eq 0 ]]; then
 			echo "Scaled by that factor, X would insert about" \
 				"$(awk -v r="$xrate" -v f="$factor" 'BEGIN { printf "%.0f", r * f }') entries/s and"
 			echo "flush $fcount entries in about" \
-				"$(awk -v s="$flush" -v f="$factor" 'BEGIN { printf "%.2f", s / f }') s natively (host kernel, CPU"
+				"$(awk -v s="$flush" -v f="$factor" 'BEGIN { printf "%.3f", s / f }') s natively (host kernel, CPU"
 			echo "and load differ from the guest's; flushing is kernel work only, so its factor may differ)."
 		)
 	else
