@@ -24,12 +24,14 @@
 /**
  * struct extnet_ht - one generation of a device's mapping entries
  * @ht: entries keyed by &extnet_entry.addr
- * @vteps: VTEPs referenced by the entries of @ht
+ * @vteps: VTEPs referenced by the entries of @ht, keyed by address: one
+ *	lookup per insert whether a site has one VTEP or thousands (a cloud
+ *	where every host is a VTEP); used by writers only
  * @free_work: frees a flushed generation after a grace period
  */
 struct extnet_ht {
 	struct rhashtable ht;
-	struct list_head vteps;
+	struct rhashtable vteps;
 	struct rcu_work free_work;
 };
 
@@ -56,18 +58,39 @@ static const struct rhashtable_params entry_params = {
 	.automatic_shrinking = true,
 };
 
+static int vtep_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct extnet_vtep *vtep = obj;
+
+	return !ipv6_addr_equal(&vtep->addr6, arg->key);
+}
+
+static const struct rhashtable_params vtep_params = {
+	.head_offset = offsetof(struct extnet_vtep, node),
+	.key_offset = offsetof(struct extnet_vtep, addr6),
+	.key_len = sizeof(struct in6_addr),
+	.obj_cmpfn = vtep_cmp,
+	.max_size = EXTNET_TABLE_MAX,
+	.automatic_shrinking = true,
+};
+
 static struct extnet_ht *ht_alloc(void)
 {
 	struct extnet_ht *t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 
 	if (!t)
 		return NULL;
-	if (rhashtable_init(&t->ht, &entry_params)) {
-		kfree(t);
-		return NULL;
-	}
-	INIT_LIST_HEAD(&t->vteps);
+	if (rhashtable_init(&t->ht, &entry_params))
+		goto err_free;
+	if (rhashtable_init(&t->vteps, &vtep_params))
+		goto err_ht;
 	return t;
+
+err_ht:
+	rhashtable_destroy(&t->ht);
+err_free:
+	kfree(t);
+	return NULL;
 }
 
 /* The current generation, for a writer. */
@@ -117,26 +140,33 @@ static struct extnet_vtep *vtep_get(struct extnet_table *table,
 	struct extnet_ht *t = ht_locked(table);
 	struct extnet_vtep *vtep;
 
-	list_for_each_entry(vtep, &t->vteps, list) {
-		if (ipv6_addr_equal(&vtep->addr6, addr)) {
-			refcount_inc(&vtep->refcnt);
-			return vtep;
-		}
+	/* Writers are serialised by the table's lock: found here, the VTEP
+	 * cannot go away before the reference is taken.
+	 */
+	vtep = rhashtable_lookup_fast(&t->vteps, addr, vtep_params);
+	if (vtep) {
+		refcount_inc(&vtep->refcnt);
+		return vtep;
 	}
 
 	vtep = kzalloc(sizeof(*vtep), GFP_KERNEL_ACCOUNT);
 	if (!vtep)
 		return NULL;
-	if (dst_cache_init(&vtep->dst_cache, GFP_KERNEL_ACCOUNT)) {
-		kfree(vtep);
-		return NULL;
-	}
+	if (dst_cache_init(&vtep->dst_cache, GFP_KERNEL_ACCOUNT))
+		goto err_free;
 	refcount_set(&vtep->refcnt, 1);
 	vtep->addr6 = *addr;
 	vtep->is6 = !ipv6_addr_v4mapped(addr);
 	vtep->addr4 = vtep->is6 ? 0 : addr->s6_addr32[3];
-	list_add(&vtep->list, &t->vteps);
+	if (rhashtable_insert_fast(&t->vteps, &vtep->node, vtep_params))
+		goto err_cache;
 	return vtep;
+
+err_cache:
+	dst_cache_destroy(&vtep->dst_cache);
+err_free:
+	kfree(vtep);
+	return NULL;
 }
 
 /* Readers may still use the VTEP through an entry they found: free it only
@@ -147,7 +177,8 @@ static void vtep_put(struct extnet_table *table, struct extnet_vtep *vtep)
 	lockdep_assert_held(&table->lock);
 
 	if (refcount_dec_and_test(&vtep->refcnt)) {
-		list_del(&vtep->list);
+		rhashtable_remove_fast(&ht_locked(table)->vteps, &vtep->node,
+				       vtep_params);
 		call_rcu(&vtep->rcu, vtep_free_rcu);
 	}
 }
@@ -322,17 +353,17 @@ static void entry_free(void *ptr, void *arg)
 	kmem_cache_free(entry_cache, ptr);
 }
 
+static void vtep_free_one(void *ptr, void *arg)
+{
+	vtep_free(ptr);
+}
+
 /* Frees a generation and everything in it: nobody can reach it any more. */
 static void ht_free(struct extnet_ht *t)
 {
-	struct extnet_vtep *vtep, *tmp;
-
-	/* Yields between buckets: fine for millions of entries. */
+	/* Both yield between buckets: fine for millions of entries. */
 	rhashtable_free_and_destroy(&t->ht, entry_free, NULL);
-	list_for_each_entry_safe(vtep, tmp, &t->vteps, list) {
-		list_del(&vtep->list);
-		vtep_free(vtep);
-	}
+	rhashtable_free_and_destroy(&t->vteps, vtep_free_one, NULL);
 	kfree(t);
 }
 

@@ -18,7 +18,8 @@
 
 /**
  * struct extnet_vtep - a remote VTEP, shared by all entries pointing to it
- * @list: entry in &extnet_table.vteps, under the table's lock
+ * @node: linkage in the VTEPs of the table's generation (keyed by @addr6),
+ *	changed under the table's lock
  * @refcnt: one per mapping entry using it
  * @addr4: underlay IPv4 address, network order; 0 if @is6
  * @addr6: underlay address; IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d)
@@ -27,7 +28,7 @@
  * @rcu: frees the VTEP after readers are done
  */
 struct extnet_vtep {
-	struct list_head list;
+	struct rhash_head node;
 	refcount_t refcnt;
 	__be32 addr4;
 	struct in6_addr addr6;

@@ -86,12 +86,10 @@ static int test_remove4(struct extnet_table *table, u32 addr)
 
 static unsigned int test_vteps(struct extnet_table *table)
 {
-	struct extnet_vtep *vtep;
-	unsigned int n = 0;
+	unsigned int n;
 
 	mutex_lock(&table->lock);
-	list_for_each_entry(vtep, &ht_locked(table)->vteps, list)
-		n++;
+	n = atomic_read(&ht_locked(table)->vteps.nelems);
 	mutex_unlock(&table->lock);
 	return n;
 }
@@ -365,6 +363,83 @@ static void extnet_table_test_vtep_shared(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
 	KUNIT_EXPECT_EQ(test, test_remove4(&t->table, OVERLAY(22)), 0);
 	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 0U);
+}
+
+/* 2001:db8:ff::N (VTEPs) or 2001:db8:1::N (overlay), N < 65536. */
+static struct in6_addr test_key6(u16 net, u16 n)
+{
+	struct in6_addr a = {
+		.s6_addr = { 0x20, 0x01, 0x0d, 0xb8, 0, net, 0, 0,
+			     0, 0, 0, 0, 0, 0, n >> 8, n & 0xff },
+	};
+
+	return a;
+}
+
+#define MANY_VTEPS 4096U
+
+/* Thousands of VTEPs, one entry each (every host of a cloud is a VTEP):
+ * each insert finds or creates its VTEP by address, and each VTEP goes
+ * with its last entry.
+ */
+static void extnet_table_test_many_vteps(struct kunit *test)
+{
+	struct table_test *t = test->priv;
+	unsigned int i, wrong = 0;
+
+	for (i = 0; i < MANY_VTEPS; i++) {
+		struct in6_addr addr = test_key6(0x01, i + 1);
+		struct in6_addr vtep = test_key6(0xff, i + 1);
+
+		KUNIT_ASSERT_EQ(test, extnet_table_insert_vtep(&t->table, &addr,
+							       &vtep, NULL,
+							       false), 0);
+	}
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), MANY_VTEPS);
+
+	/* A second entry for an existing VTEP shares it. */
+	for (i = 0; i < MANY_VTEPS; i++) {
+		struct in6_addr addr = test_key6(0x01, MANY_VTEPS + i + 1);
+		struct in6_addr vtep = test_key6(0xff, i + 1);
+
+		KUNIT_ASSERT_EQ(test, extnet_table_insert_vtep(&t->table, &addr,
+							       &vtep, NULL,
+							       false), 0);
+	}
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), MANY_VTEPS);
+
+	rcu_read_lock();
+	for (i = 0; i < MANY_VTEPS; i++) {
+		struct in6_addr a1 = test_key6(0x01, i + 1);
+		struct in6_addr a2 = test_key6(0x01, MANY_VTEPS + i + 1);
+		struct in6_addr vtep = test_key6(0xff, i + 1);
+		struct extnet_entry *e1 = extnet_table_lookup(&t->table, &a1);
+		struct extnet_entry *e2 = extnet_table_lookup(&t->table, &a2);
+
+		if (!e1 || !e2 || e1->vtep != e2->vtep ||
+		    !ipv6_addr_equal(&e1->vtep->addr6, &vtep) ||
+		    refcount_read(&e1->vtep->refcnt) != 2)
+			wrong++;
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, wrong, 0U);
+
+	/* Removing the first entry of each keeps the VTEPs; the second
+	 * takes them away.
+	 */
+	for (i = 0; i < MANY_VTEPS; i++) {
+		struct in6_addr addr = test_key6(0x01, i + 1);
+
+		KUNIT_ASSERT_EQ(test, extnet_table_remove(&t->table, &addr), 0);
+	}
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), MANY_VTEPS);
+	for (i = 0; i < MANY_VTEPS; i++) {
+		struct in6_addr addr = test_key6(0x01, MANY_VTEPS + i + 1);
+
+		KUNIT_ASSERT_EQ(test, extnet_table_remove(&t->table, &addr), 0);
+	}
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 0U);
+	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 0U);
 }
 
 static void extnet_table_test_flush(struct kunit *test)
@@ -681,6 +756,7 @@ static struct kunit_case extnet_table_test_cases[] = {
 	KUNIT_CASE(extnet_table_test_remove),
 	KUNIT_CASE(extnet_table_test_vtep_shared),
 	KUNIT_CASE(extnet_table_test_vtep6),
+	KUNIT_CASE(extnet_table_test_many_vteps),
 	KUNIT_CASE(extnet_table_test_flush),
 	KUNIT_CASE(extnet_table_test_flush_readers),
 	KUNIT_CASE(extnet_table_test_many),

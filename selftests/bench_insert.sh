@@ -8,6 +8,10 @@
 # Each run loads COUNT entries into an empty table; the memory per entry is
 # the Slab + Percpu growth of the packed load. Not in run_all.sh: it takes
 # minutes under TCG. BENCH_INSERT_SIZES overrides "200000 1000000".
+# Then the same packed load of BENCH_INSERT_VTEPS (20000) IPv6 entries,
+# once to one VTEP and once each to a VTEP of its own (a cloud where every
+# host is a VTEP): the VTEPs are found by hash, so the second may not be
+# much slower than the first.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -26,8 +30,9 @@ entries() {
 # Slab + Percpu, kB.
 meminfo() { awk '/^(Slab|Percpu):/ { s += $2 } END { print s }' /proc/meminfo; }
 
+NV=${BENCH_INSERT_VTEPS:-20000}
 n_sizes=$(wc -w <<<"$SIZES")
-ktap_plan $((n_sizes * 3 + 1))
+ktap_plan $((n_sizes * 3 + 3))
 extnet_load
 ns_add gA
 in_ns gA ip link add ext0 type extnet
@@ -92,6 +97,31 @@ for n in $SIZES; do
 		test "${MEM[$n]}" -le 128
 	rm -f "$B.$n"
 done
+# vteps K FILE: time the packed load of FILE into an empty table.
+vteps() {
+	local t0 rc=0
+	in_ns gA extnet map flush dev ext0
+	sleep 1
+	t0=$(now)
+	ip netns exec gA extnet -force -batch "$2" 2>"$B.err" || rc=$?
+	T[vteps,$1]=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }')
+	[[ $rc -eq 0 ]] || cat "$B.err"
+	[[ $rc -eq 0 && $(entries) -eq $NV ]]
+}
+awk -v n="$NV" 'BEGIN { for (i = 1; i <= n; i++)
+	printf "map add 2001:db8:1::%x dev ext0 remote 2001:db8:ff::1\n", i }' >"$B.v1"
+awk -v n="$NV" 'BEGIN { for (i = 1; i <= n; i++)
+	printf "map add 2001:db8:1::%x dev ext0 remote 2001:db8:ff::%x\n", i, i }' >"$B.vn"
+ok=1
+vteps one "$B.v1" || ok=0
+vteps many "$B.vn" || ok=0
+check "$NV entries to one VTEP and to $NV VTEPs: all loaded" test "$ok" -eq 1
+diag "$NV entries: one VTEP ${T[vteps,one]} s, $NV VTEPs ${T[vteps,many]} s"
+echo "# BENCH-INSERT-VTEPS $NV ${T[vteps,one]} ${T[vteps,many]}"
+check "$NV VTEPs: at least half the rate of one VTEP" \
+	awk -v a="${T[vteps,one]}" -v b="${T[vteps,many]}" 'BEGIN { exit !(b <= 2 * a) }'
+rm -f "$B.v1" "$B.vn"
+
 in_ns gA extnet map flush dev ext0
 check "table empty after the last flush" test "$(entries)" -eq 0
 ktap_finish
