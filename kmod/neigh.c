@@ -26,19 +26,11 @@
 #include "device.h"
 #include "datapath.h"
 
-/* Inlined key compare, as for mapping entries (table.c). */
-static int neigh_cmp(struct rhashtable_compare_arg *arg, const void *obj)
-{
-	const struct extnet_neigh *n = obj;
-
-	return !ipv6_addr_equal(&n->addr, arg->key);
-}
-
 static const struct rhashtable_params neigh_params = {
 	.head_offset = offsetof(struct extnet_neigh, node),
 	.key_offset = offsetof(struct extnet_neigh, addr),
 	.key_len = sizeof(struct in6_addr),
-	.obj_cmpfn = neigh_cmp,
+	.obj_cmpfn = extnet_addr_cmp,
 	.max_size = EXTNET_NEIGH_MAX,
 	.automatic_shrinking = true,
 };

@@ -39,37 +39,20 @@ static struct kmem_cache *entry_cache;
 /* Frees flushed tables; drained by extnet_table_cache_destroy(). */
 static struct workqueue_struct *free_wq;
 
-/* The key is a whole in6_addr: two 64-bit compares, inlined into each
- * lookup, instead of rhashtable's default out-of-line memcmp().
- */
-static int entry_cmp(struct rhashtable_compare_arg *arg, const void *obj)
-{
-	const struct extnet_entry *e = obj;
-
-	return !ipv6_addr_equal(&e->addr, arg->key);
-}
-
 static const struct rhashtable_params entry_params = {
 	.head_offset = offsetof(struct extnet_entry, node),
 	.key_offset = offsetof(struct extnet_entry, addr),
 	.key_len = sizeof(struct in6_addr),
-	.obj_cmpfn = entry_cmp,
+	.obj_cmpfn = extnet_addr_cmp,
 	.max_size = EXTNET_TABLE_MAX,
 	.automatic_shrinking = true,
 };
-
-static int vtep_cmp(struct rhashtable_compare_arg *arg, const void *obj)
-{
-	const struct extnet_vtep *vtep = obj;
-
-	return !ipv6_addr_equal(&vtep->addr6, arg->key);
-}
 
 static const struct rhashtable_params vtep_params = {
 	.head_offset = offsetof(struct extnet_vtep, node),
 	.key_offset = offsetof(struct extnet_vtep, addr6),
 	.key_len = sizeof(struct in6_addr),
-	.obj_cmpfn = vtep_cmp,
+	.obj_cmpfn = extnet_addr_cmp,
 	.max_size = EXTNET_TABLE_MAX,
 	.automatic_shrinking = true,
 };

@@ -84,6 +84,24 @@ struct extnet_table {
 #define EXTNET_TABLE_MAX BIT(24)
 
 /**
+ * extnet_addr_cmp() - rhashtable obj_cmpfn for objects keyed by an in6_addr
+ * @arg: the key looked up, and the table (its key_offset)
+ * @obj: an object of the table
+ *
+ * Mapping entries, VTEPs and neighbours are keyed by a whole in6_addr
+ * (IPv4 as IPv4-mapped): two 64-bit compares, inlined into each lookup,
+ * instead of rhashtable's default out-of-line memcmp().
+ *
+ * Context: any; called by rhashtable under its own rules.
+ * Return: 0 if @obj's key is @arg's key, else 1.
+ */
+static inline int extnet_addr_cmp(struct rhashtable_compare_arg *arg,
+				  const void *obj)
+{
+	return !ipv6_addr_equal(obj + arg->ht->p.key_offset, arg->key);
+}
+
+/**
  * extnet_addr4_is_host() - whether an IPv4 address can name one host
  * @addr: the address, network order
  *

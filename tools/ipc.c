@@ -490,10 +490,8 @@ static void pending_free(struct pending *p)
 	unsigned int i;
 
 	free(p->ifname);
-	for (i = 0; i < p->n_notes; i++) {
-		free((char *)p->notes[i].keyword);
+	for (i = 0; i < p->n_notes; i++)
 		free((char *)p->notes[i].word);
-	}
 }
 
 static void queue(const struct nlmsghdr *nlh)
@@ -510,7 +508,7 @@ static void queue(const struct nlmsghdr *nlh)
 	for (i = 0; i < n_notes; i++)
 		p->notes[i] = (struct note){
 			.offset = notes[i].offset,
-			.keyword = dup_or_die(notes[i].keyword),
+			.keyword = notes[i].keyword,
 			.word = dup_or_die(notes[i].word),
 		};
 }
