@@ -326,6 +326,12 @@ static struct nlattr *parse_addr46(struct netlink_ext_ack *extack,
  * (EXTNET_MAP_A_ADDR4 or _ADDR6), and the VTEP (EXTNET_MAP_A_REMOTE4 or
  * _REMOTE6) if @remote is not NULL. Sets *@addr_attr to the attribute
  * naming the overlay address.
+ *
+ * Generic netlink has already validated every EXTNET_A_MAP of the request
+ * against map_policy (extnet_policy is the family's, used by every
+ * command, and validation is strict), so the nest is only split here: a
+ * request of EXTNET_MAP_BATCH_MAX entries would otherwise be validated
+ * twice.
  */
 static int parse_map_nest(struct netlink_ext_ack *extack, struct nlattr *map,
 			  struct nlattr **tb, struct in6_addr *addr,
@@ -334,7 +340,7 @@ static int parse_map_nest(struct netlink_ext_ack *extack, struct nlattr *map,
 	struct nlattr *attr;
 	int ret;
 
-	ret = nla_parse_nested(tb, EXTNET_MAP_A_MAX, map, map_policy, extack);
+	ret = nla_parse_nested(tb, EXTNET_MAP_A_MAX, map, NULL, extack);
 	if (ret)
 		return ret;
 

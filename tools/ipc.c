@@ -6,6 +6,7 @@
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
@@ -46,7 +47,7 @@ static const char *request_ifname;
 
 /*
  * The current request's device name and notes. Reporting a pack's failures
- * (pack_flush()) overwrites them: a request that flushes the pack first
+ * (pack_collect()) overwrites them: a request that flushes the pack first
  * saves them and puts them back.
  */
 struct request_notes {
@@ -577,168 +578,362 @@ static int flush_window(void)
  * are sent again as a new request, at once, so that every line still runs
  * in file order. Each entry keeps its EXTNET_A_MAP attribute and the words
  * behind the attributes inside it (offsets from the attribute's start).
+ *
+ * A full pack goes to a sender thread, which sends it and waits for its
+ * ack while this thread parses the lines of the next pack: the kernel
+ * applies one pack while the next is built, on another CPU. One pack at
+ * most is in flight, and nothing else uses the socket until it has been
+ * collected (pack_sync()), so the requests still run in file order. The
+ * sender prints nothing: it keeps a copy of each refusing ack, and
+ * pack_collect() reports them here, with the lines they belong to. Without
+ * a thread (pthread_create() failed) packs are sent from this thread.
  */
 #define PACK_BYTES	16384
+/* The words behind a pack's notes, copied; a note's keyword is a literal. */
+#define PACK_WORDS	(EXTNET_MAP_BATCH_MAX * 128)
 
 struct pack_entry {
 	unsigned long line;
-	uint32_t start;		/* of its EXTNET_A_MAP in pack_data */
+	uint32_t start;		/* of its EXTNET_A_MAP in pack->data */
 	uint32_t len;
 	unsigned int n_notes;
 	struct note notes[4];
 };
 
-/* The words behind a pack's notes, copied; a note's keyword is a literal. */
-#define PACK_WORDS	(EXTNET_MAP_BATCH_MAX * 128)
+/* The kernel refused entries first..last: its ack, copied. */
+struct pack_failure {
+	struct pack_failure *next;
+	unsigned int first, last;
+	int err;		/* positive errno */
+	struct nlmsghdr ack[];
+};
+
+/* Why a pack could not be sent; reported by pack_collect(). */
+enum pack_fault { PACK_OK, PACK_SEND, PACK_RECV, PACK_REPLY, PACK_NOMEM };
+
+struct pack {
+	uint8_t cmd;
+	const char *ifname;		/* in words */
+	struct note dev_note;		/* "dev DEV", outside the entries */
+	unsigned int n;
+	size_t len;			/* of data */
+	size_t words_len;
+	struct pack_entry entries[EXTNET_MAP_BATCH_MAX];
+	/* Where entry i was in the last request that carried it. */
+	uint32_t offs[EXTNET_MAP_BATCH_MAX];
+	/* What the sender found, in entry order. */
+	struct pack_failure *failures, **failures_tail;
+	enum pack_fault fault;
+	int fault_errno;
+	char words[PACK_WORDS];
+	char data[PACK_BYTES] __attribute__((aligned(8)));
+};
 
 static unsigned int pack_max = EXTNET_MAP_BATCH_MAX;
-static uint8_t pack_cmd;
-static const char *pack_ifname;
-static struct note pack_dev_note;	/* "dev DEV", outside the entries */
-static char pack_words[PACK_WORDS];
-static size_t pack_words_len;
-static char pack_data[PACK_BYTES] __attribute__((aligned(8)));
-static size_t pack_len;
-static struct pack_entry pack[EXTNET_MAP_BATCH_MAX];
-static unsigned int n_pack;
-static char pack_msg[PACK_BYTES + 256] __attribute__((aligned(8)));
+static struct pack packs[2];
+static struct pack *cur = &packs[0];	/* being filled */
+static struct pack *in_flight;		/* handed over, not collected yet */
 
-static void pack_reset(void)
+/* The sender's own: its request, its acks and their sequence numbers. */
+static char pack_msg[PACK_BYTES + 256] __attribute__((aligned(8)));
+static char pack_reply[REPLY_SIZE] __attribute__((aligned(8)));
+static uint32_t pack_seq;
+
+static enum { SENDER_NONE, SENDER_RUNNING, SENDER_NOTHREAD } sender_state;
+static pthread_t sender;
+static pthread_mutex_t sender_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sender_cond = PTHREAD_COND_INITIALIZER;
+static struct pack *sender_job;		/* under sender_lock */
+static bool sender_stop;		/* under sender_lock */
+
+static void pack_reset(struct pack *p)
 {
-	pack_ifname = NULL;
-	pack_dev_note = (struct note){ 0 };
-	n_pack = 0;
-	pack_len = 0;
-	pack_words_len = 0;
+	p->ifname = NULL;
+	p->dev_note = (struct note){ 0 };
+	p->n = 0;
+	p->len = 0;
+	p->words_len = 0;
+	p->failures = NULL;
+	p->failures_tail = &p->failures;
+	p->fault = PACK_OK;
 }
 
-/* Bytes pack_word() needs for the current request's words and @ifname. */
-static size_t words_size(const char *ifname)
+/*
+ * Bytes pack_word() needs for @ifname and the current request's words;
+ * their sizes (with the NUL) go to @ifname_size and @sizes.
+ */
+static size_t words_size(const char *ifname, size_t *ifname_size, size_t *sizes)
 {
-	size_t n = strlen(ifname) + 1;
+	size_t n = *ifname_size = strlen(ifname) + 1;
 	unsigned int i;
 
 	for (i = 0; i < n_notes; i++)
-		n += strlen(notes[i].word) + 1;
+		n += sizes[i] = strlen(notes[i].word) + 1;
 	return n;
 }
 
-/* A copy of @word in pack_words, which has room (words_size()). */
-static const char *pack_word(const char *word)
+/* A copy of @word (@size bytes with the NUL) in @p's words, which have room. */
+static const char *pack_word(struct pack *p, const char *word, size_t size)
 {
-	size_t len = strlen(word) + 1;
-	char *copy = pack_words + pack_words_len;
+	char *copy = p->words + p->words_len;
 
-	memcpy(copy, word, len);
-	pack_words_len += len;
+	memcpy(copy, word, size);
+	p->words_len += size;
 	return copy;
 }
 
-/* The request of entries @first.. of the pack; offs[i]: where entry i is. */
-static struct nlmsghdr *pack_build(unsigned int first, uint32_t *offs)
+/* Sender: the request of entries @first.. of @p. */
+static struct nlmsghdr *pack_build(struct pack *p, unsigned int first)
 {
-	struct nlmsghdr *nlh = put_genl_header(pack_msg, pack_cmd, NLM_F_ACK);
+	struct nlmsghdr *nlh = put_genl_header(pack_msg, p->cmd, NLM_F_ACK);
 	unsigned int i;
 
 	nlh->nlmsg_type = family_id;
-	nlh->nlmsg_seq = ++seq;
-	mnl_attr_put_strz(nlh, EXTNET_A_IFNAME, pack_ifname);
-	for (i = first; i < n_pack; i++) {
-		offs[i] = nlh->nlmsg_len;
-		memcpy(pack_msg + nlh->nlmsg_len, pack_data + pack[i].start,
-		       pack[i].len);
-		nlh->nlmsg_len += MNL_ALIGN(pack[i].len);
+	nlh->nlmsg_seq = ++pack_seq;
+	mnl_attr_put_strz(nlh, EXTNET_A_IFNAME, p->ifname);
+	for (i = first; i < p->n; i++) {
+		p->offs[i] = nlh->nlmsg_len;
+		memcpy(pack_msg + nlh->nlmsg_len, p->data + p->entries[i].start,
+		       p->entries[i].len);
+		nlh->nlmsg_len += MNL_ALIGN(p->entries[i].len);
 	}
 	return nlh;
 }
 
-/* Report the failure of pack entry @i as a line of its own. */
-static void pack_report(unsigned int i, uint32_t off, int err, const char *msg,
-			const struct nlattr *const *tb)
+/* Sender: the ack of @seq_no, or NULL with @p's fault set. */
+static const struct nlmsghdr *pack_ack(struct pack *p, uint32_t seq_no)
 {
+	const struct nlmsghdr *r = (const struct nlmsghdr *)pack_reply;
+	ssize_t len;
+
+	do {
+		len = mnl_socket_recvfrom(nl, pack_reply, sizeof(pack_reply));
+	} while (len < 0 && errno == EINTR);
+	if (len < 0) {
+		p->fault = PACK_RECV;
+		p->fault_errno = errno;
+		return NULL;
+	}
+	if (!mnl_nlmsg_ok(r, len) || r->nlmsg_type != NLMSG_ERROR ||
+	    r->nlmsg_seq != seq_no ||
+	    mnl_nlmsg_get_payload_len(r) < sizeof(struct nlmsgerr)) {
+		p->fault = PACK_REPLY;
+		return NULL;
+	}
+	return r;
+}
+
+/* Sender: keep the ack @r, which refused entries @first..@last of @p. */
+static bool pack_fail(struct pack *p, const struct nlmsghdr *r, int err,
+		      unsigned int first, unsigned int last)
+{
+	struct pack_failure *f = malloc(sizeof(*f) + r->nlmsg_len);
+
+	if (!f) {
+		p->fault = PACK_NOMEM;
+		return false;
+	}
+	f->next = NULL;
+	f->first = first;
+	f->last = last;
+	f->err = err;
+	memcpy(f->ack, r, r->nlmsg_len);
+	*p->failures_tail = f;
+	p->failures_tail = &f->next;
+	return true;
+}
+
+/* Sender: send @p, and what follows a refused entry again, until done. */
+static void pack_send(struct pack *p)
+{
+	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	unsigned int first = 0;
+	uint32_t k;
+
+	while (first < p->n) {
+		struct nlmsghdr *nlh = pack_build(p, first);
+		const struct nlmsghdr *r;
+		const struct nlmsgerr *e;
+		int err;
+
+		if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+			p->fault = PACK_SEND;
+			p->fault_errno = errno;
+			return;
+		}
+		r = pack_ack(p, nlh->nlmsg_seq);
+		if (!r)
+			return;
+		e = mnl_nlmsg_get_payload(r);
+		err = e->error < 0 ? -e->error : e->error;
+		if (!err)
+			return;
+		parse_extack(r, ack_tlv_offset(r), tb);
+		if (!tb[NLMSGERR_ATTR_COOKIE] ||
+		    mnl_attr_get_payload_len(tb[NLMSGERR_ATTR_COOKIE]) != sizeof(k)) {
+			/* Nothing applied: the device, or the request as a whole. */
+			pack_fail(p, r, err, first, p->n - 1);
+			return;
+		}
+		/* Entries before the refused one were applied. */
+		memcpy(&k, mnl_attr_get_payload(tb[NLMSGERR_ATTR_COOKIE]), sizeof(k));
+		if (k >= p->n - first) {
+			p->fault = PACK_REPLY;
+			return;
+		}
+		if (!pack_fail(p, r, err, first + k, first + k))
+			return;
+		first += k + 1;
+	}
+}
+
+static void *sender_main(void *unused)
+{
+	struct pack *p;
+
+	(void)unused;
+	pthread_mutex_lock(&sender_lock);
+	for (;;) {
+		while (!sender_job && !sender_stop)
+			pthread_cond_wait(&sender_cond, &sender_lock);
+		if (!sender_job)
+			break;
+		p = sender_job;
+		pthread_mutex_unlock(&sender_lock);
+		pack_send(p);
+		pthread_mutex_lock(&sender_lock);
+		sender_job = NULL;
+		pthread_cond_signal(&sender_cond);
+	}
+	pthread_mutex_unlock(&sender_lock);
+	return NULL;
+}
+
+/* Stop the sender, once nothing is in flight. */
+static void sender_end(void)
+{
+	if (sender_state != SENDER_RUNNING)
+		return;
+	pthread_mutex_lock(&sender_lock);
+	sender_stop = true;
+	pthread_cond_signal(&sender_cond);
+	pthread_mutex_unlock(&sender_lock);
+	pthread_join(sender, NULL);
+	sender_state = SENDER_NONE;
+	sender_stop = false;
+}
+
+/* Report the failure of entry @i of @p as a line of its own. */
+static void pack_report(const struct pack *p, unsigned int i, int err,
+			const char *msg, const struct nlattr *const *tb)
+{
+	const struct pack_entry *e = &p->entries[i];
 	unsigned int j;
 
 	n_notes = 0;
-	if (pack_dev_note.word)
-		notes[n_notes++] = pack_dev_note;
-	for (j = 0; j < pack[i].n_notes; j++) {
-		notes[n_notes] = pack[i].notes[j];
-		notes[n_notes++].offset += off;
+	if (p->dev_note.word)
+		notes[n_notes++] = p->dev_note;
+	for (j = 0; j < e->n_notes; j++) {
+		notes[n_notes] = e->notes[j];
+		notes[n_notes++].offset += p->offs[i];
 	}
-	request_ifname = pack_ifname;
+	request_ifname = p->ifname;
 	report_error(err, msg, tb);
-	fprintf(stderr, "Command failed %s:%lu\n", batch_name, pack[i].line);
+	fprintf(stderr, "Command failed %s:%lu\n", batch_name, e->line);
 	n_failed++;
 	n_notes = 0;
 	request_ifname = NULL;
 }
 
-/* Wait for the ack of @seq: 0 and the error (positive errno) in @err. */
-static int pack_ack(uint32_t seq_no, int *err, const char **msg,
-		    const struct nlattr **tb)
-{
-	for (;;) {
-		ssize_t len = mnl_socket_recvfrom(nl, reply, sizeof(reply));
-		const struct nlmsghdr *r = (const struct nlmsghdr *)reply;
-		const struct nlmsgerr *e;
-
-		if (len < 0 && errno == EINTR)
-			continue;
-		if (len < 0)
-			return error("cannot receive from the kernel: %s.", strerror(errno));
-		if (!mnl_nlmsg_ok(r, len) || r->nlmsg_type != NLMSG_ERROR ||
-		    r->nlmsg_seq != seq_no ||
-		    mnl_nlmsg_get_payload_len(r) < sizeof(*e))
-			return error("unexpected reply from the kernel.");
-		e = mnl_nlmsg_get_payload(r);
-		*err = e->error < 0 ? -e->error : e->error;
-		*msg = parse_extack(r, ack_tlv_offset(r), tb);
-		return 0;
-	}
-}
-
-/* Send the pack, and what follows a failed entry again, until done. */
-static int pack_flush(void)
+/*
+ * Wait for the pack in flight and report what the kernel refused. Returns
+ * -1 if it could not be sent (an error printed), else 0.
+ */
+static int pack_collect(void)
 {
 	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	uint32_t offs[EXTNET_MAP_BATCH_MAX];
-	unsigned int first = 0, i;
-	const char *msg = NULL;
-	int ret = 0, err = 0;
+	struct pack *p = in_flight;
+	struct pack_failure *f, *next;
+	unsigned int i;
+	int ret = 0;
 
-	if (!n_pack)
+	if (!p)
 		return 0;
-	ret = flush_window();
-	while (!ret && first < n_pack) {
-		struct nlmsghdr *nlh = pack_build(first, offs);
-		uint32_t k;
+	if (sender_state == SENDER_RUNNING) {
+		pthread_mutex_lock(&sender_lock);
+		while (sender_job)
+			pthread_cond_wait(&sender_cond, &sender_lock);
+		pthread_mutex_unlock(&sender_lock);
+	}
+	in_flight = NULL;
+	for (f = p->failures; f; f = next) {
+		const char *msg = parse_extack(f->ack, ack_tlv_offset(f->ack), tb);
 
-		if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-			ret = error("cannot send to the kernel: %s.", strerror(errno));
-			break;
-		}
-		ret = pack_ack(nlh->nlmsg_seq, &err, &msg, tb);
-		if (ret || !err)
-			break;
-		if (tb[NLMSGERR_ATTR_COOKIE] &&
-		    mnl_attr_get_payload_len(tb[NLMSGERR_ATTR_COOKIE]) == sizeof(k)) {
-			/* Entries before the failed one were applied. */
-			memcpy(&k, mnl_attr_get_payload(tb[NLMSGERR_ATTR_COOKIE]),
-			       sizeof(k));
-			if (k >= n_pack - first) {
-				ret = error("unexpected reply from the kernel.");
-				break;
-			}
-			pack_report(first + k, offs[first + k], err, msg, tb);
-			first += k + 1;
-			continue;
-		}
-		/* Nothing applied: the device, or the request as a whole. */
-		for (i = first; i < n_pack; i++)
-			pack_report(i, offs[i], err, msg, tb);
+		for (i = f->first; i <= f->last; i++)
+			pack_report(p, i, f->err, msg, tb);
+		next = f->next;
+		free(f);
+	}
+	switch (p->fault) {
+	case PACK_OK:
+		break;
+	case PACK_SEND:
+		ret = error("cannot send to the kernel: %s.", strerror(p->fault_errno));
+		break;
+	case PACK_RECV:
+		ret = error("cannot receive from the kernel: %s.",
+			    strerror(p->fault_errno));
+		break;
+	case PACK_REPLY:
+		ret = error("unexpected reply from the kernel.");
+		break;
+	case PACK_NOMEM:
+		ret = error("out of memory.");
 		break;
 	}
-	pack_reset();
+	pack_reset(p);
+	return ret;
+}
+
+/*
+ * Hand the pack being filled to the sender, once the one before it has been
+ * collected. Reports that one's failures (overwriting the current request's
+ * notes).
+ */
+static int pack_submit(void)
+{
+	int ret;
+
+	if (!cur->n)
+		return 0;
+	ret = pack_collect();
+	if (ret) {
+		pack_reset(cur);
+		return ret;
+	}
+	if (sender_state == SENDER_NONE)
+		sender_state = pthread_create(&sender, NULL, sender_main, NULL) ?
+			       SENDER_NOTHREAD : SENDER_RUNNING;
+	in_flight = cur;
+	cur = cur == &packs[0] ? &packs[1] : &packs[0];
+	if (sender_state == SENDER_RUNNING) {
+		pthread_mutex_lock(&sender_lock);
+		sender_job = in_flight;
+		pthread_cond_signal(&sender_cond);
+		pthread_mutex_unlock(&sender_lock);
+	} else {
+		pack_send(in_flight);
+	}
+	return 0;
+}
+
+/* Send what is packed and wait until the kernel has applied all of it. */
+static int pack_sync(void)
+{
+	int ret = pack_submit();
+
+	if (pack_collect())
+		ret = -1;
 	return ret;
 }
 
@@ -750,11 +945,11 @@ static int pack_add(const struct nlmsghdr *nlh)
 {
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr, *map = NULL;
+	size_t sizes[ARRAY_SIZE(notes)], ifname_size, words;
 	struct request_notes mine;
 	struct pack_entry *e;
 	uint32_t map_off;
 	unsigned int i;
-	size_t words;
 
 	mnl_attr_for_each(attr, nlh, sizeof(*genl))
 		if (mnl_attr_get_type(attr) == EXTNET_A_MAP)
@@ -762,40 +957,40 @@ static int pack_add(const struct nlmsghdr *nlh)
 	if (!map || !request_ifname)
 		return -1;
 	/* At most a device name, two addresses and a MAC: far below
-	 * sizeof(pack_words), which holds a full pack of the longest.
+	 * sizeof(cur->words), which holds a full pack of the longest.
 	 */
-	words = words_size(request_ifname);
+	words = words_size(request_ifname, &ifname_size, sizes);
 	notes_save(&mine);
-	if (n_pack && (genl->cmd != pack_cmd || strcmp(mine.ifname, pack_ifname) ||
-		       n_pack == pack_max ||
-		       pack_len + MNL_ALIGN(map->nla_len) > sizeof(pack_data) ||
-		       pack_words_len + words > sizeof(pack_words))) {
-		if (pack_flush())
+	if (cur->n && (genl->cmd != cur->cmd || strcmp(mine.ifname, cur->ifname) ||
+		       cur->n == pack_max ||
+		       cur->len + MNL_ALIGN(map->nla_len) > sizeof(cur->data) ||
+		       cur->words_len + words > sizeof(cur->words))) {
+		if (pack_submit())
 			return -1;
 	}
-	if (!n_pack) {
+	if (!cur->n) {
 		if (flush_window())
 			return -1;
-		pack_cmd = genl->cmd;
-		pack_ifname = pack_word(mine.ifname);
+		cur->cmd = genl->cmd;
+		cur->ifname = pack_word(cur, mine.ifname, ifname_size);
 	}
 	notes_restore(&mine);
 	map_off = (const char *)map - (const char *)nlh;
-	e = &pack[n_pack++];
+	e = &cur->entries[cur->n++];
 	e->line = batch_line;
-	e->start = pack_len;
+	e->start = cur->len;
 	e->len = map->nla_len;
 	e->n_notes = 0;
-	memcpy(pack_data + pack_len, map, map->nla_len);
-	pack_len += MNL_ALIGN(map->nla_len);
+	memcpy(cur->data + cur->len, map, map->nla_len);
+	cur->len += MNL_ALIGN(map->nla_len);
 	for (i = 0; i < n_notes; i++) {
 		struct note *n;
 
 		if (notes[i].offset < map_off) {
 			/* The device: the same in every entry of the pack. */
-			if (pack_dev_note.word)
+			if (cur->dev_note.word)
 				continue;
-			n = &pack_dev_note;
+			n = &cur->dev_note;
 			n->offset = notes[i].offset;
 		} else if (e->n_notes < ARRAY_SIZE(e->notes)) {
 			n = &e->notes[e->n_notes++];
@@ -804,7 +999,7 @@ static int pack_add(const struct nlmsghdr *nlh)
 			continue;
 		}
 		n->keyword = notes[i].keyword;
-		n->word = pack_word(notes[i].word);
+		n->word = pack_word(cur, notes[i].word, sizes[i]);
 	}
 	return 0;
 }
@@ -825,6 +1020,8 @@ void ipc_set_pack(unsigned int max)
 
 void ipc_pipeline(const char *name)
 {
+	pack_reset(&packs[0]);
+	pack_reset(&packs[1]);
 	pipelined = true;
 	batch_name = name;
 }
@@ -836,8 +1033,9 @@ void ipc_set_line(unsigned long line)
 
 int ipc_pipeline_end(void)
 {
-	int ret = pack_flush();
+	int ret = pack_sync();
 
+	sender_end();
 	if (flush_window())
 		ret = -1;
 
@@ -856,11 +1054,11 @@ int ipc_run(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 
 	if (!cb && (nlh->nlmsg_flags & NLM_F_ACK) && packable(nlh))
 		return pack_add(nlh);
-	if (n_pack) {
+	if (cur->n || in_flight) {
 		struct request_notes mine;
 
 		notes_save(&mine);
-		if (pack_flush())
+		if (pack_sync())
 			return -1;
 		notes_restore(&mine);
 	}

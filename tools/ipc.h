@@ -45,8 +45,10 @@ int ipc_run(struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
  * and sent many at a time; their errors are reported as the acks arrive,
  * each followed by "Command failed FILE:LINE" (the line set last by
  * ipc_set_line() when the request was made). Commands with output run in
- * order after everything queued before them. ipc_pipeline_end() sends the
- * rest and returns -1 if any request failed.
+ * order after everything queued before them. Packed map changes are sent
+ * from a thread of their own while the next lines are parsed (ipc.c);
+ * errors are still printed by the caller's thread. ipc_pipeline_end() sends
+ * the rest, stops that thread and returns -1 if any request failed.
  */
 void ipc_pipeline(const char *name);
 void ipc_set_line(unsigned long line);
