@@ -45,8 +45,8 @@ int ipc_run(struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
  * and sent many at a time; their errors are reported as the acks are read
  * (a pack's when the next pack is handed over, or at the next line that is
  * not packed), each followed by "Command failed FILE:LINE" (the line set
- * last by ipc_set_line() when the request was made). Commands with output run in
- * order after everything queued before them. Packed map changes are sent
+ * last by ipc_set_line() when the request was made). Commands with output
+ * run in order after everything queued before them. Packed map changes are sent
  * from a thread of their own while the next lines are parsed (ipc.c);
  * errors are still printed by the caller's thread. ipc_pipeline_end() sends
  * the rest, stops that thread and returns -1 if any request failed.
