@@ -4,7 +4,10 @@
 #   batch  - extnet -batch: one request, one ack awaited, per line;
 #   pack1  - extnet -force -pack 1 -batch: pipelined, one entry per request
 #            (what -force did before requests of several entries);
-#   packed - extnet -force -batch: pipelined, up to 256 entries per request.
+#   packed - extnet -force -batch: pipelined, up to 256 entries per request;
+#   netlink - the same requests of 256 entries, built beforehand by
+#            nlinsert (selftests/progs): the kernel's side alone, without
+#            the tool's text parsing; its time is nlinsert's own.
 # Each run loads COUNT entries into an empty table; the memory per entry is
 # the Slab + Percpu growth of the packed load. Not in run_all.sh: it takes
 # minutes under TCG. BENCH_INSERT_SIZES overrides "200000 1000000".
@@ -33,7 +36,7 @@ meminfo() { awk '/^(Slab|Percpu):/ { s += $2 } END { print s }' /proc/meminfo; }
 
 NV=${BENCH_INSERT_VTEPS:-20000}
 n_sizes=$(wc -w <<<"$SIZES")
-ktap_plan $((n_sizes * 3 + 3))
+ktap_plan $((n_sizes * 4 + 3))
 extnet_load
 ns_add gA
 in_ns gA ip link add ext0 type extnet
@@ -48,11 +51,21 @@ load() {
 	batch) opt=(-batch) ;;
 	pack1) opt=(-force -pack 1 -batch) ;;
 	packed) opt=(-force -batch) ;;
+	netlink) ;;
 	esac
 	in_ns gA extnet map flush dev ext0
 	# The flushed table is freed after a grace period, from a work item.
 	[[ $form == packed ]] && sleep 3
 	m0=$(meminfo)
+	if [[ $form == netlink ]]; then
+		# "N entries in S s, R entries/s, user U s, system Y s"
+		ip netns exec gA nlinsert ext0 "$UL" 0 "$n" >"$B.out" 2>"$B.err" || rc=$?
+		T[$form,$n]="${T[$form,$n]:-} $(awk '{ print $4 }' "$B.out")"
+		CPU[$form,$n]=$(awk -F', ' '{ print $3 ", " $4 }' "$B.out")
+		[[ $rc -eq 0 ]] || cat "$B.err"
+		[[ $rc -eq 0 && $(entries) -eq $n ]]
+		return
+	fi
 	t0=$(now)
 	# User and system CPU time of the tool (the kernel's work runs in
 	# its system time): where the time goes.
@@ -79,21 +92,27 @@ for n in $SIZES; do
 	fi
 	load pack1 "$n" || ok=0
 	load packed "$n" || ok=0
+	load netlink "$n" || ok=0
 	if [[ $n -le 200000 ]]; then
 		load packed "$n" || ok=0
 		load pack1 "$n" || ok=0
+		load netlink "$n" || ok=0
 	fi
 	check "$n entries: every form loads them all" test "$ok" -eq 1
 	p1=$(best pack1 "$n") pk=$(best packed "$n") bt=$(best batch "$n")
-	diag "$n entries: batch ${bt:--} s, -force -pack 1 ${T[pack1,$n]} s, -force (packed) ${T[packed,$n]} s"
-	diag "$n entries: $(awk -v n="$n" -v a="$p1" -v b="$pk" -v c="$bt" 'BEGIN {
-		printf "entries/s: batch %s, pack1 %.0f, packed %.0f; packed/pack1 %.1f",
-			c ? sprintf("%.0f", n / c) : "-", n / a, n / b, a / b }')"
-	diag "$n entries: last run's CPU: batch ${CPU[batch,$n]:--}, pack1 ${CPU[pack1,$n]}, packed ${CPU[packed,$n]}"
+	nl=$(best netlink "$n")
+	diag "$n entries: batch ${bt:--} s, -force -pack 1 ${T[pack1,$n]} s, -force (packed) ${T[packed,$n]} s, netlink ${T[netlink,$n]} s"
+	diag "$n entries: $(awk -v n="$n" -v a="$p1" -v b="$pk" -v c="$bt" -v d="$nl" 'BEGIN {
+		printf "entries/s: batch %s, pack1 %.0f, packed %.0f, netlink %.0f; packed/pack1 %.1f",
+			c ? sprintf("%.0f", n / c) : "-", n / a, n / b, n / d, a / b }')"
+	diag "$n entries: last run's CPU: batch ${CPU[batch,$n]:--}, pack1 ${CPU[pack1,$n]}, packed ${CPU[packed,$n]}, netlink ${CPU[netlink,$n]}"
 	diag "$n entries: Slab + Percpu per entry (packed load): ${MEM[$n]} bytes"
-	echo "# BENCH-INSERT $n ${bt:--} $p1 $pk ${MEM[$n]}"
+	echo "# BENCH-INSERT $n ${bt:--} $p1 $pk ${MEM[$n]} $nl"
 	check "$n entries: packed faster than one entry per request" \
 		awk -v a="$p1" -v b="$pk" 'BEGIN { exit !(b < a) }'
+	# The tool only adds its parsing to the same requests.
+	check "$n entries: the prebuilt requests no slower than the tool's" \
+		awk -v a="$pk" -v b="$nl" 'BEGIN { exit !(b <= a) }'
 	check "$n entries: at most 128 bytes of Slab + Percpu per entry" \
 		test "${MEM[$n]}" -le 128
 	rm -f "$B.$n"
