@@ -38,7 +38,7 @@
 static struct mnl_socket *nl;
 static uint16_t family;
 
-static int die(const char *what)
+static void __attribute__((noreturn)) die(const char *what)
 {
 	fprintf(stderr, "nlinsert: %s: %s\n", what, strerror(errno));
 	exit(1);
@@ -184,6 +184,7 @@ int main(int argc, char **argv)
 	nl = mnl_socket_open(NETLINK_GENERIC);
 	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
 		die("netlink socket");
+	/* Extended acks, and acks without the request: best effort. */
 	opt = 1;
 	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &opt, sizeof(opt));
 	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &opt, sizeof(opt));
