@@ -51,7 +51,6 @@ load() {
 	batch) opt=(-batch) ;;
 	pack1) opt=(-force -pack 1 -batch) ;;
 	packed) opt=(-force -batch) ;;
-	netlink) ;;
 	esac
 	in_ns gA extnet map flush dev ext0
 	# The flushed table is freed after a grace period, from a work item.

@@ -36,7 +36,6 @@
 #define ENTRY_LEN (MNL_ATTR_HDRLEN + 2 * MNL_ALIGN(MNL_ATTR_HDRLEN + 4))
 
 static struct mnl_socket *nl;
-static uint16_t family;
 
 static void __attribute__((noreturn)) die(const char *what)
 {
@@ -77,34 +76,27 @@ static int print_extack(const struct nlmsghdr *nlh)
 	return -1;
 }
 
-/* Sends @len bytes of requests at @buf and reads their acks. */
-static int talk(const void *buf, size_t len, unsigned int acks)
+/* Sends the request @nlh and waits for its ack: 0, or -1 if refused. */
+static int send_one(const struct nlmsghdr *nlh)
 {
-	static char rbuf[16384];
-	const struct nlmsghdr *nlh;
+	static char rbuf[16384] __attribute__((aligned(8)));
+	const struct nlmsghdr *r = (const struct nlmsghdr *)rbuf;
 	ssize_t n;
 
-	if (mnl_socket_sendto(nl, buf, len) < 0)
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		die("sendmsg");
-	while (acks) {
-		int left;
-
-		n = mnl_socket_recvfrom(nl, rbuf, sizeof(rbuf));
-		if (n < 0)
-			die("recvmsg");
-		left = n;
-		for (nlh = (void *)rbuf; mnl_nlmsg_ok(nlh, left);
-		     nlh = mnl_nlmsg_next(nlh, &left)) {
-			const struct nlmsgerr *err;
-
-			if (nlh->nlmsg_type != NLMSG_ERROR)
-				continue;
-			err = mnl_nlmsg_get_payload(nlh);
-			if (err->error)
-				return print_extack(nlh);
-			acks--;
-		}
+	n = mnl_socket_recvfrom(nl, rbuf, sizeof(rbuf));
+	if (n < 0)
+		die("recvmsg");
+	if (!mnl_nlmsg_ok(r, n) || r->nlmsg_type != NLMSG_ERROR ||
+	    r->nlmsg_seq != nlh->nlmsg_seq ||
+	    mnl_nlmsg_get_payload_len(r) < sizeof(struct nlmsgerr)) {
+		fprintf(stderr, "nlinsert: unexpected reply to request %u\n",
+			nlh->nlmsg_seq);
+		return -1;
 	}
+	if (((const struct nlmsgerr *)mnl_nlmsg_get_payload(r))->error)
+		return print_extack(r);
 	return 0;
 }
 
@@ -149,6 +141,7 @@ int main(int argc, char **argv)
 	struct rusage r0, r1;
 	struct in_addr vtep;
 	unsigned int ifindex;
+	uint16_t family;
 	double t;
 	char *buf;
 	int opt;
@@ -226,7 +219,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < len; ) {
 		const struct nlmsghdr *nlh = (void *)(buf + i);
 
-		if (talk(nlh, nlh->nlmsg_len, 1))
+		if (send_one(nlh))
 			return 1;
 		i += nlh->nlmsg_len;
 	}
