@@ -52,7 +52,20 @@ static struct net *dev_netns(struct extnet_dev *priv)
 	return dev_net(priv->dev);
 }
 
-static bool listening(struct extnet_dev *priv)
+/**
+ * extnet_events_listened() - whether a socket listens to the device's events
+ * @priv: the device
+ *
+ * Every extnet_event_*() function checks it and builds nothing when it is
+ * false; a caller about to report many changes can check it once and skip
+ * the calls. The answer may change right after the call: a socket that joins
+ * the events group later does not see what happened before.
+ *
+ * Context: any.
+ * Return: true if a socket of the device's network namespace is in the
+ * EXTNET_GENL_MCGRP_EVENTS group.
+ */
+bool extnet_events_listened(struct extnet_dev *priv)
 {
 	return genl_has_listeners(&extnet_genl_family, dev_netns(priv),
 				  EXTNET_MCGRP_EVENTS_ID);
@@ -130,7 +143,7 @@ void extnet_event_map(struct extnet_dev *priv, enum extnet_event event,
 	struct sk_buff *skb;
 	void *hdr;
 
-	if (!listening(priv))
+	if (!extnet_events_listened(priv))
 		return;
 	skb = event_new(priv, event, &hdr);
 	if (!skb)
@@ -169,7 +182,7 @@ void extnet_event_neigh(struct extnet_dev *priv, enum extnet_event event,
 	struct sk_buff *skb;
 	void *hdr;
 
-	if (!listening(priv))
+	if (!extnet_events_listened(priv))
 		return;
 	skb = event_new(priv, event, &hdr);
 	if (!skb)
@@ -212,7 +225,7 @@ void extnet_conflict(struct extnet_dev *priv, struct extnet_entry *entry,
 	void *hdr;
 
 	atomic64_inc(&entry->conflicts);
-	if (!listening(priv))
+	if (!extnet_events_listened(priv))
 		return;
 	if (!__ratelimit(&priv->events.conflict_rs)) {
 		extnet_count(priv, EXTNET_STATS_A_EVENTS_SUPPRESSED);

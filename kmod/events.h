@@ -44,6 +44,7 @@ extern struct genl_family extnet_genl_family;
 
 void extnet_events_init(struct extnet_dev *priv);
 void extnet_events_stop(struct extnet_dev *priv);
+bool extnet_events_listened(struct extnet_dev *priv);
 void extnet_event_map(struct extnet_dev *priv, enum extnet_event event,
 		      const struct in6_addr *addr,
 		      const struct in6_addr *remote, const u8 *lladdr);

@@ -387,10 +387,24 @@ static int parse_map(struct genl_info *info, struct nlattr **tb,
 			      addr, remote, addr_attr);
 }
 
-/* Adds (or with @replace, replaces) the entry of one EXTNET_A_MAP. */
-static int map_add_one(struct extnet_dev *priv, struct nlattr *map,
-		       bool replace, struct netlink_ext_ack *extack)
+/*
+ * One request that adds or removes mapping entries: what each of its
+ * EXTNET_A_MAP needs. Whether anybody listens to events is looked up once
+ * per request, not once per entry: a listener that joins while a request
+ * is applied may miss some of its events, as one that joins just after.
+ */
+struct map_req {
+	struct extnet_dev *priv;
+	struct netlink_ext_ack *extack;
+	bool replace;
+	bool events;
+};
+
+/* Adds (or with replace, replaces) the entry of one EXTNET_A_MAP. */
+static int map_add_one(const struct map_req *req, struct nlattr *map)
 {
+	struct netlink_ext_ack *extack = req->extack;
+	struct extnet_dev *priv = req->priv;
 	struct nlattr *tb[EXTNET_MAP_A_MAX + 1];
 	struct in6_addr addr, remote;
 	struct nlattr *attr;
@@ -414,7 +428,7 @@ static int map_add_one(struct extnet_dev *priv, struct nlattr *map,
 	}
 
 	ret = extnet_table_insert_vtep(&priv->table, &addr, &remote, lladdr,
-				       replace);
+				       req->replace);
 	if (ret == -EEXIST) {
 		NL_SET_ERR_MSG(extack,
 			       "Address is already mapped (use replace)");
@@ -423,16 +437,18 @@ static int map_add_one(struct extnet_dev *priv, struct nlattr *map,
 	} else if (!ret) {
 		/* It lives elsewhere now: stop delivering it locally. */
 		extnet_neigh_forget(priv, &addr);
-		extnet_event_map(priv, EXTNET_EVENT_MAP_ADDED, &addr, &remote,
-				 lladdr);
+		if (req->events)
+			extnet_event_map(priv, EXTNET_EVENT_MAP_ADDED, &addr,
+					 &remote, lladdr);
 	}
 	return ret;
 }
 
 /* Removes the entry of one EXTNET_A_MAP. */
-static int map_del_one(struct extnet_dev *priv, struct nlattr *map,
-		       bool unused, struct netlink_ext_ack *extack)
+static int map_del_one(const struct map_req *req, struct nlattr *map)
 {
+	struct netlink_ext_ack *extack = req->extack;
+	struct extnet_dev *priv = req->priv;
 	struct nlattr *tb[EXTNET_MAP_A_MAX + 1];
 	struct in6_addr addr;
 	struct nlattr *attr;
@@ -447,7 +463,9 @@ static int map_del_one(struct extnet_dev *priv, struct nlattr *map,
 		return ret;
 	}
 	extnet_announce_cancel(priv, &addr);
-	extnet_event_map(priv, EXTNET_EVENT_MAP_REMOVED, &addr, NULL, NULL);
+	if (req->events)
+		extnet_event_map(priv, EXTNET_EVENT_MAP_REMOVED, &addr, NULL,
+				 NULL);
 	return 0;
 }
 
@@ -473,13 +491,11 @@ static unsigned int map_count(const struct genl_info *info)
  * request"): @one applied to each EXTNET_A_MAP in order, stopping at the
  * first failure, whose index the extack cookie carries.
  */
-static int map_batch(struct extnet_dev *priv, struct genl_info *info,
+static int map_batch(const struct map_req *req, struct genl_info *info,
 		     unsigned int n,
-		     int (*one)(struct extnet_dev *, struct nlattr *, bool,
-				struct netlink_ext_ack *),
-		     bool replace)
+		     int (*one)(const struct map_req *, struct nlattr *))
 {
-	struct netlink_ext_ack *extack = info->extack;
+	struct netlink_ext_ack *extack = req->extack;
 	struct nlattr *pos;
 	u32 done = 0;
 	int rem, ret;
@@ -494,7 +510,7 @@ static int map_batch(struct extnet_dev *priv, struct genl_info *info,
 			  genlmsg_len(info->genlhdr), rem) {
 		if (nla_type(pos) != EXTNET_A_MAP)
 			continue;
-		ret = one(priv, pos, replace, extack);
+		ret = one(req, pos);
 		if (ret) {
 			if (!extack->bad_attr)
 				NL_SET_BAD_ATTR(extack, pos);
@@ -510,27 +526,30 @@ static int map_batch(struct extnet_dev *priv, struct genl_info *info,
 
 /* One device lookup, then one entry or several. */
 static int map_modify(struct genl_info *info,
-		      int (*one)(struct extnet_dev *, struct nlattr *, bool,
-				 struct netlink_ext_ack *),
+		      int (*one)(const struct map_req *, struct nlattr *),
 		      bool replace)
 {
 	unsigned int n = map_count(info);
-	struct extnet_dev *priv;
+	struct map_req req = {
+		.extack = info->extack,
+		.replace = replace,
+	};
 	int ret;
 
-	priv = lookup_device(genl_info_net(info), info->attrs, info->extack);
-	if (IS_ERR(priv))
-		return PTR_ERR(priv);
+	req.priv = lookup_device(genl_info_net(info), info->attrs,
+				 info->extack);
+	if (IS_ERR(req.priv))
+		return PTR_ERR(req.priv);
+	req.events = extnet_events_listened(req.priv);
 	if (n > 1) {
-		ret = map_batch(priv, info, n, one, replace);
+		ret = map_batch(&req, info, n, one);
 	} else if (GENL_REQ_ATTR_CHECK(info, EXTNET_A_MAP)) {
 		NL_SET_ERR_MSG(info->extack, "Missing mapping entry attribute");
 		ret = -EINVAL;
 	} else {
-		ret = one(priv, info->attrs[EXTNET_A_MAP], replace,
-			  info->extack);
+		ret = one(&req, info->attrs[EXTNET_A_MAP]);
 	}
-	extnet_device_put(priv);
+	extnet_device_put(req.priv);
 	return ret;
 }
 

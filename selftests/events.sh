@@ -12,7 +12,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 23
+ktap_plan 24
 
 two_sites
 # No IPv6 chatter: only the traffic of the test.
@@ -138,10 +138,18 @@ check "text monitor: map added line" has "$LOG_B" \
 check "events stay in their namespace (gA saw nothing of gB's)" bash -c \
 	"! grep -q 198.51.100.9 $LOG_A"
 
-# A flush is one event, however many entries go.
+# Requests of several entries (-force packs them) report each entry.
 for i in $(seq 100 199); do
 	echo "map add 203.0.113.$i dev ext0 remote 198.51.100.7"
-done | extnet -n gA -batch -
+done | extnet -n gA -force -batch -
+# added_events: the map_added events of 203.0.113.100-199 in gA's log.
+added_events() {
+	grep map_added "$LOG_A" | grep -cE '"addr":"203\.0\.113\.1[0-9][0-9]"'
+}
+all_added() { [[ $(added_events) -eq 100 ]]; }
+check "a request of several entries: one event per entry" wait_for all_added
+
+# A flush is one event, however many entries go.
 in_ns gA extnet map flush dev ext0
 check "map flush: one event" seen "$LOG_A" "map_flushed" "${Q}ifname${Q}:${Q}ext0${Q}"
 check "map flush: no per-entry events" test "$(grep -c map_removed "$LOG_A")" -eq 2
