@@ -289,11 +289,17 @@ setup_scale() {
 # All print one number, or nothing if the measurement failed. The rounds
 # call them by name ("$m" "$s").
 
-# tcp S: iperf3 TCP hA -> hB, receiver Mbit/s.
+# tcp S [METRIC]: iperf3 TCP hA -> hB, receiver Mbit/s. The sender's
+# retransmissions go to $_LIB_TMP/retr.METRIC.S, one line per test. In the
+# guest they are fast retransmissions after reordering (veths queue to the
+# backlog of the CPU that sends, and ACK-clocked sends run on either vCPU),
+# seen in every set-up: a round with many of them is a slow round.
 # shellcheck disable=SC2317
 tcp() {
 	ip netns exec "$1_hA" timeout $((SECS + 30)) iperf3 -c 203.0.113.21 -t "$SECS" -f m 2>&1 |
-		awk '/receiver/ { for (i = 1; i < NF; i++) if ($(i + 1) == "Mbits/sec") v = $i }
+		awk -v retr="$_LIB_TMP/retr.${2:-tcp}.$1" '
+		     / sender$/ { print $(NF - 1) >>retr }
+		     /receiver/ { for (i = 1; i < NF; i++) if ($(i + 1) == "Mbits/sec") v = $i }
 		     END { if (v != "") print v }' || true
 }
 
@@ -304,7 +310,7 @@ tcp_nogso() {
 	ip netns exec "$1_hA" ethfeat eth0 gso off tso off || ok=0
 	ip netns exec "$1_hB" ethfeat eth0 gso off tso off || ok=0
 	if [[ $ok -eq 1 ]]; then
-		tcp "$1"
+		tcp "$1" tcp_nogso
 	fi
 	ip netns exec "$1_hA" ethfeat eth0 gso on tso on || true
 	ip netns exec "$1_hB" ethfeat eth0 gso on tso on || true
@@ -459,7 +465,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	for m in "${METRICS[@]}"; do
 		for s in "${order[@]}"; do
 			R[$m,$s,$r]=$($m "$s")
-			diag "round $r ${LABEL[$m]} ${LABEL[$s]}: ${R[$m,$s,$r]:-no number} ${UNIT[$m]}"
+			retr=
+			if [[ $m == tcp* && -f $_LIB_TMP/retr.$m.$s ]]; then
+				retr=", retransmissions $(tail -n 1 "$_LIB_TMP/retr.$m.$s")"
+			fi
+			diag "round $r ${LABEL[$m]} ${LABEL[$s]}: ${R[$m,$s,$r]:-no number} ${UNIT[$m]}$retr"
 		done
 	done
 done
@@ -666,6 +676,26 @@ for m in "${METRICS[@]}"; do
 			vals+=("${R[$m,$s,$r]-}")
 		done
 		row+=" | $(fmt "$(median "${vals[@]}")")"
+	done
+	md "$row |"
+done
+
+md ""
+md "TCP retransmissions per iperf3 test (the sender's count), median (min–max): fast"
+md "retransmissions after reordering between the two vCPUs, in every set-up; rounds with"
+md "many are slow rounds."
+md ""
+md "| measurement | P | V | X |"
+md "|---|---|---|---|"
+for m in tcp tcp_nogso; do
+	row="| ${LABEL[$m]}"
+	for s in "${SETUPS[@]}"; do
+		vals=()
+		if [[ -f $_LIB_TMP/retr.$m.$s ]]; then
+			mapfile -t vals <"$_LIB_TMP/retr.$m.$s"
+		fi
+		read -r med lo hi <<<"$(stats "${vals[@]}")"
+		row+=" | ${med:-n/a}${med:+ ($lo–$hi)}"
 	done
 	md "$row |"
 done
