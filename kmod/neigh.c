@@ -30,6 +30,7 @@ static const struct rhashtable_params neigh_params = {
 	.head_offset = offsetof(struct extnet_neigh, node),
 	.key_offset = offsetof(struct extnet_neigh, addr),
 	.key_len = sizeof(struct in6_addr),
+	.hashfn = extnet_addr_hash,
 	.obj_cmpfn = extnet_addr_cmp,
 	.max_size = EXTNET_NEIGH_MAX,
 	.automatic_shrinking = true,

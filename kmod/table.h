@@ -102,6 +102,27 @@ static inline int extnet_addr_cmp(struct rhashtable_compare_arg *arg,
 }
 
 /**
+ * extnet_addr_hash() - rhashtable hashfn for objects keyed by an in6_addr
+ * @data: the key, a struct in6_addr (IPv4 as IPv4-mapped)
+ * @len: its length in bytes, always sizeof(struct in6_addr); unused
+ * @seed: the table's random seed
+ *
+ * The IPv6 stack's own hash of an address, __ipv6_addr_jhash() (jhash2()
+ * of its four words, keyed by @seed), the same hash rhashtable's default
+ * computes. Named in the tables' constant rhashtable_params, it is a
+ * direct call the compiler inlines into each lookup, where the default,
+ * rhashtable_jhash2(), is an indirect call (a retpoline) wherever the
+ * compiler keeps rht_key_get_hash() out of line.
+ *
+ * Context: any; called by rhashtable under its own rules.
+ * Return: the 32-bit hash.
+ */
+static inline u32 extnet_addr_hash(const void *data, u32 len, u32 seed)
+{
+	return __ipv6_addr_jhash(data, seed);
+}
+
+/**
  * extnet_addr4_is_host() - whether an IPv4 address can name one host
  * @addr: the address, network order
  *
