@@ -19,7 +19,9 @@
 # EXTNET_TOOL (default tools/extnet), EXTNET_MODULES (extra kernel modules to load),
 # EXTNET_KUNIT_KO (KUnit module, loaded and unloaded once before extnet.ko; default
 # with -k debug: extnet_kunit.ko beside extnet.ko; "" = none),
-# QEMU_SMP (default 2; 1 with -k debug), QEMU_MEM (default 1G), EXTNET_CMDLINE (extra kernel arguments),
+# QEMU_SMP (default 2; 1 with -k debug or QEMU_ICOUNT), QEMU_MEM (default 1G), EXTNET_CMDLINE (extra kernel arguments),
+# QEMU_ICOUNT (N: -icount shift=N, guest time counts instructions, 2^N ns each;
+# one vCPU only: a second one never comes up under -icount here),
 # EXTNET_HOST_TIMEOUT (seconds before QEMU is killed; default 90 + tests * (TIMEOUT_S + 15)),
 # EXTNET_SKIP_SETUP=1 (do not run setup.sh), EXTNET_GUEST_TOOLS (extra programs for
 # the guest, e.g. "perf"), EXTNET_TEST_TIMEOUTS ("NAME=SECONDS ...":
@@ -38,6 +40,10 @@ CACHE=${EXTNET_CACHE:-/var/cache/extnet}
 # Set to "" to leave the module or the tool out.
 EXTNET_TOOL=${EXTNET_TOOL-$root/tools/extnet}
 MEM=${QEMU_MEM:-1G}
+smp_default=2
+if [[ -n ${QEMU_ICOUNT-} ]]; then
+	smp_default=1
+fi
 
 # Modules the tests rely on; their dependencies are added from .modinfo.
 BASE_MODULES=(veth bridge vxlan)
@@ -101,7 +107,7 @@ if [[ $kernel == stock ]]; then
 	vmlinuz=$CACHE/linux-image-$KVER/boot/vmlinuz-$KVER
 	moddir=$CACHE/linux-image-$KVER/lib/modules/$KVER
 	EXTNET_KO=${EXTNET_KO-$root/kmod/extnet.ko}
-	SMP=${QEMU_SMP:-2}
+	SMP=${QEMU_SMP:-$smp_default}
 else
 	if [[ $kernel == debug ]]; then
 		debug_tree=$(EXTNET_CACHE=$CACHE "$here/build-debug-kernel.sh") ||
@@ -113,7 +119,7 @@ else
 		SMP=${QEMU_SMP:-1}
 	else
 		EXTNET_KO=${EXTNET_KO-$root/kmod/extnet.ko}
-		SMP=${QEMU_SMP:-2}
+		SMP=${QEMU_SMP:-$smp_default}
 	fi
 	vmlinuz=$kernel
 	# The release string sits at 0x200 + the 16-bit pointer at offset 0x20e.
@@ -342,9 +348,15 @@ done
 [[ -z $EXTNET_KUNIT_KO ]] || host_timeout=$((host_timeout + 600))
 host_timeout=${EXTNET_HOST_TIMEOUT:-$host_timeout}
 
+icount=()
+if [[ -n ${QEMU_ICOUNT-} ]]; then
+	[[ $QEMU_ICOUNT =~ ^[0-9]$ ]] || die "QEMU_ICOUNT must be a shift of 0-9, not '$QEMU_ICOUNT'"
+	[[ $SMP -eq 1 ]] || die "QEMU_ICOUNT needs QEMU_SMP=1 (a second vCPU hangs at boot under -icount)"
+	icount=(-icount "shift=$QEMU_ICOUNT")
+fi
 raw=$outdir/console.raw
-qemu=(qemu-system-x86_64 -accel tcg -m "$MEM" -smp "$SMP" -nographic -no-reboot -nic none
-	-kernel "$vmlinuz" -initrd "$initrd" -append "$cmdline")
+qemu=(qemu-system-x86_64 -accel tcg "${icount[@]}" -m "$MEM" -smp "$SMP" -nographic -no-reboot
+	-nic none -kernel "$vmlinuz" -initrd "$initrd" -append "$cmdline")
 echo "# ${qemu[*]}"
 qrc=0
 t0=$EPOCHREALTIME
@@ -354,7 +366,7 @@ if [[ $verbose -eq 1 ]]; then
 else
 	timeout -k 10 "$host_timeout" "${qemu[@]}" </dev/null >"$raw" 2>&1 || qrc=$?
 fi
-echo "# guest ran $(elapsed "$t0") s (-smp $SMP)"
+echo "# guest ran $(elapsed "$t0") s (-smp $SMP${icount[*]:+ ${icount[*]}})"
 
 # Serial output has \r\n line ends and SeaBIOS's terminal escape codes.
 sed -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b[c78]//g' "$raw" >"$log"
