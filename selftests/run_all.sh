@@ -6,7 +6,10 @@
 #     into the cache by qemu/build-debug-kernel.sh, 9-14 min on 2 cores),
 #     GUEST_TESTS less the benchmark smoke run, spread over
 #     EXTNET_DEBUG_SHARDS guests (-smp 1 each) balanced by DEBUG_COST; the
-#     first one also runs the KUnit suites of extnet_kunit.ko.
+#     first one also runs the KUnit suites of extnet_kunit.ko;
+#   - the stock kernel under QEMU -icount (guest time counts instructions,
+#     one vCPU): bench_smoke.sh's forwarding rounds, as make bench's second
+#     boot runs them.
 # All guests run in parallel (the stock one starts while the debug kernel
 # is still being built, on a cold cache). Each guest's output is shown once it
 # is done, in a fixed order. Ends with the combined "N passed, N failed,
@@ -160,6 +163,12 @@ echo "# ==== guest: stock Debian kernel, ${#tests[@]} tests (in the background)"
 EXTNET_TEST_TIMEOUTS=$tmos start stock \
 	bash "$here/qemu/run.sh" -o "$out/stock" -t "$stimeout" "${tests[@]}"
 
+# make bench's second boot, in instruction time (QEMU -icount, one vCPU):
+# the benchmark's smoke rounds there, so that this mode cannot rot either.
+echo "# ==== guest: stock Debian kernel under QEMU -icount, bench_smoke.sh's rounds (in the background)"
+EXTNET_CMDLINE="${EXTNET_CMDLINE-} bench.part=rounds bench.icount=0" QEMU_ICOUNT=0 start icount \
+	bash "$here/qemu/run.sh" -o "$out/icount" -t 900 "$here/bench_smoke.sh"
+
 debug_jobs=()
 if [[ $debug == 1 ]]; then
 	# Longest first onto the least loaded guest; the first guest also
@@ -225,6 +234,8 @@ fi
 wait
 echo "# ==== guest: stock Debian kernel"
 report stock
+echo "# ==== guest: stock Debian kernel under QEMU -icount"
+report icount
 for name in "${debug_jobs[@]}"; do
 	echo "# ==== guest: $name (debug kernel)"
 	report "$name"
