@@ -21,7 +21,8 @@
 # with -k debug: extnet_kunit.ko beside extnet.ko; "" = none),
 # QEMU_SMP (default 2; 1 with -k debug or QEMU_ICOUNT), QEMU_MEM (default 1G), EXTNET_CMDLINE (extra kernel arguments),
 # QEMU_ICOUNT (N: -icount shift=N, guest time counts instructions, 2^N ns each;
-# one vCPU only: a second one never comes up under -icount here),
+# one vCPU only: a second one never comes up under -icount here; the default
+# of EXTNET_HOST_TIMEOUT is then 8 times longer),
 # EXTNET_HOST_TIMEOUT (seconds before QEMU is killed; default 90 + tests * (TIMEOUT_S + 15)),
 # EXTNET_SKIP_SETUP=1 (do not run setup.sh), EXTNET_GUEST_TOOLS (extra programs for
 # the guest, e.g. "perf"), EXTNET_TEST_TIMEOUTS ("NAME=SECONDS ...":
@@ -346,6 +347,9 @@ for t in "${tests[@]}"; do
 done
 # The KUnit suites: 50-160 s on the debug kernel, depending on the host's load.
 [[ -z $EXTNET_KUNIT_KO ]] || host_timeout=$((host_timeout + 600))
+# Under -icount the guest's seconds (and so its tests' timeouts) are
+# instructions: about 6 wall seconds each at shift 0 on this host's QEMU.
+[[ -z ${QEMU_ICOUNT-} ]] || host_timeout=$((host_timeout * 8))
 host_timeout=${EXTNET_HOST_TIMEOUT:-$host_timeout}
 
 icount=()
