@@ -36,8 +36,9 @@
 # 1,1000 (table sizes, X; the last is also the insert/flush/rmmod size),
 # bench.vmax=65536/1000 (largest V table), bench.reps=6/1 (runs per table
 # size), bench.settle=2/0.2 (seconds before reading /proc/meminfo),
-# bench.part=all (or rounds: the forwarding rounds only), bench.icount=
-# (the -icount shift the guest runs under, for the report).
+# bench.part=all (or rounds: the forwarding rounds only); qemu.icount=N
+# (set by run.sh under QEMU_ICOUNT: guest time counts instructions, 2^N ns
+# each) changes the report's wording.
 #
 # Prints KTAP: a check per measurement that it produced a number, and the
 # results as Markdown between "# BENCH-MD-BEGIN" and "# BENCH-MD-END".
@@ -57,8 +58,8 @@ fi
 # Loads of the table by nlinsert: the insert rate over netlink alone.
 NL_LOADS=3
 # What to run: all, or only the forwarding rounds (run_bench.sh's boot under
-# QEMU -icount, where guest time counts instructions); ICOUNT is that boot's
-# shift, for the report.
+# QEMU -icount, where guest time counts instructions); ICOUNT is the
+# -icount shift run.sh booted the guest with, if any.
 PART=all ICOUNT=
 read -r -a cmdline </proc/cmdline
 for arg in "${cmdline[@]}"; do
@@ -72,7 +73,7 @@ for arg in "${cmdline[@]}"; do
 	bench.reps=*) REPS=${arg#*=} ;;
 	bench.settle=*) SETTLE=${arg#*=} ;;
 	bench.part=*) PART=${arg#*=} ;;
-	bench.icount=*) ICOUNT=${arg#*=} ;;
+	qemu.icount=*) ICOUNT=${arg#*=} ;;
 	esac
 done
 IFS=, read -r -a XS <<<"$SCALE"

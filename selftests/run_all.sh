@@ -166,7 +166,7 @@ EXTNET_TEST_TIMEOUTS=$tmos start stock \
 # make bench's second boot, in instruction time (QEMU -icount, one vCPU):
 # the benchmark's smoke rounds there, so that this mode cannot rot either.
 echo "# ==== guest: stock Debian kernel under QEMU -icount, bench_smoke.sh's rounds (in the background)"
-EXTNET_CMDLINE="${EXTNET_CMDLINE-} bench.part=rounds bench.icount=0" QEMU_ICOUNT=0 start icount \
+EXTNET_CMDLINE="${EXTNET_CMDLINE-} bench.part=rounds" QEMU_ICOUNT=0 start icount \
 	bash "$here/qemu/run.sh" -o "$out/icount" -t 900 "$here/bench_smoke.sh"
 
 debug_jobs=()

@@ -90,7 +90,7 @@ if [[ $report_only -eq 0 ]]; then
 	if [[ $icount_rounds -gt 0 && $test == bench_guest.sh ]]; then
 		mkdir -p "$icount_dir"
 		# Later parameters win over the ones given for the first boot.
-		icmd="$EXTNET_CMDLINE bench.part=rounds bench.icount=0 bench.rounds=$icount_rounds"
+		icmd="$EXTNET_CMDLINE bench.part=rounds bench.rounds=$icount_rounds"
 		icmd+=" bench.secs=2 bench.bsecs=2 bench.arp=100"
 		EXTNET_CMDLINE=$icmd QEMU_ICOUNT=0 QEMU_SMP=1 "$root/selftests/qemu/run.sh" "${verbose[@]}" \
 			-o "$icount_dir" -t 5400 "$root/selftests/$test" |

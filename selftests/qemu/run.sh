@@ -21,8 +21,9 @@
 # with -k debug: extnet_kunit.ko beside extnet.ko; "" = none),
 # QEMU_SMP (default 2; 1 with -k debug or QEMU_ICOUNT), QEMU_MEM (default 1G), EXTNET_CMDLINE (extra kernel arguments),
 # QEMU_ICOUNT (N: -icount shift=N, guest time counts instructions, 2^N ns each;
-# one vCPU only: a second one never comes up under -icount here; the default
-# of EXTNET_HOST_TIMEOUT is then 8 times longer),
+# one vCPU only: a second one never comes up under -icount here; the guest's
+# command line then says qemu.icount=N, and the default of EXTNET_HOST_TIMEOUT
+# is 8 times longer),
 # EXTNET_HOST_TIMEOUT (seconds before QEMU is killed; default 90 + tests * (TIMEOUT_S + 15)),
 # EXTNET_SKIP_SETUP=1 (do not run setup.sh), EXTNET_GUEST_TOOLS (extra programs for
 # the guest, e.g. "perf"), EXTNET_TEST_TIMEOUTS ("NAME=SECONDS ...":
@@ -68,6 +69,8 @@ usage() {
 	exit 2
 }
 die() { echo "run.sh: $*" >&2; exit 2; }
+[[ -z ${QEMU_ICOUNT-} || $QEMU_ICOUNT =~ ^[0-9]$ ]] ||
+	die "QEMU_ICOUNT must be a shift of 0-9, not '$QEMU_ICOUNT'"
 
 kernel=stock outdir='' timeout_s=300 verbose=0
 while getopts k:o:t:vh opt; do
@@ -339,6 +342,8 @@ echo "# initramfs $initrd ($(($(stat -c %s "$initrd") / 1024)) KiB) built in $(e
 # Console log level 5 (not `quiet`'s 4): lockdep's and WARN()'s reports are
 # KERN_WARNING and would not reach the console otherwise.
 cmdline="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 quiet loglevel=5 rdinit=/init ${EXTNET_CMDLINE-}"
+# Tests that report figures learn from this what their clock counts.
+[[ -z ${QEMU_ICOUNT-} ]] || cmdline+=" qemu.icount=$QEMU_ICOUNT"
 # Boot + module loading take ~10 s; leave each test its own timeout plus slack.
 host_timeout=90
 for t in "${tests[@]}"; do
@@ -354,7 +359,6 @@ host_timeout=${EXTNET_HOST_TIMEOUT:-$host_timeout}
 
 icount=()
 if [[ -n ${QEMU_ICOUNT-} ]]; then
-	[[ $QEMU_ICOUNT =~ ^[0-9]$ ]] || die "QEMU_ICOUNT must be a shift of 0-9, not '$QEMU_ICOUNT'"
 	[[ $SMP -eq 1 ]] || die "QEMU_ICOUNT needs QEMU_SMP=1 (a second vCPU hangs at boot under -icount)"
 	icount=(-icount "shift=$QEMU_ICOUNT")
 fi
