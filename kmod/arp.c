@@ -65,6 +65,13 @@ static struct sk_buff *reply_create(struct net_device *dev,
 			  req->sha, mac, req->sha);
 }
 
+/* Sends a reply built by reply_create() to the requester. arp_create() left
+ * skb->data at the Ethernet header it wrote, with skb->dev and
+ * skb->protocol set; so, as the kernel's vxlan does with its proxy ARP
+ * replies (arp_reduce()), the receive side's view is set here directly:
+ * eth_type_trans() would only parse that header again. The reply is for a
+ * host of the segment, or for this host in routed use: PACKET_HOST.
+ */
 static void reply(struct extnet_dev *priv, const struct arp_eth_ip4 *req,
 		  const struct extnet_entry *entry)
 {
@@ -72,7 +79,12 @@ static void reply(struct extnet_dev *priv, const struct arp_eth_ip4 *req,
 
 	if (!skb)
 		return;
-	inject(priv, skb);
+	skb_reset_mac_header(skb);
+	__skb_pull(skb, skb_network_offset(skb));
+	skb->pkt_type = PACKET_HOST;
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	if (netif_rx(skb) == NET_RX_DROP)
+		dev_core_stats_rx_dropped_inc(priv->dev);
 	extnet_count(priv, EXTNET_STATS_A_ARP_REPLIES);
 }
 

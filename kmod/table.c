@@ -206,8 +206,11 @@ struct extnet_entry *extnet_table_lookup4(struct extnet_table *table,
 {
 	struct in6_addr key;
 
+	/* Its own copy of the lookup, not a call to extnet_table_lookup():
+	 * the transmit and receive paths each make one per packet.
+	 */
 	ipv6_addr_set_v4mapped(addr, &key);
-	return extnet_table_lookup(table, &key);
+	return rhashtable_lookup(&ht_rcu(table)->ht, &key, entry_params);
 }
 
 /**
