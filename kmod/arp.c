@@ -22,12 +22,20 @@ struct arp_eth_ip4 {
 	__be32 tip;
 } __packed;
 
-/* Sends a frame we built into the local segment, as if it came from the
- * remote side of the device.
+/* Sends a frame built by arp_create() into the local segment, as if it came
+ * from the remote side of the device. arp_create() left skb->data at the
+ * Ethernet header it wrote, with skb->dev and skb->protocol set; so, as the
+ * kernel's vxlan does with its proxy ARP replies (arp_reduce()), the
+ * receive side's view is set here directly: eth_type_trans() would only
+ * parse that header again. @pkt_type: PACKET_BROADCAST for our requests,
+ * PACKET_HOST for a reply (to a host of the segment, or to this host in
+ * routed use).
  */
-static void inject(struct extnet_dev *priv, struct sk_buff *skb)
+static void inject(struct extnet_dev *priv, struct sk_buff *skb, u8 pkt_type)
 {
-	skb->protocol = eth_type_trans(skb, priv->dev);
+	skb_reset_mac_header(skb);
+	__skb_pull(skb, skb_network_offset(skb));
+	skb->pkt_type = pkt_type;
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
 	if (netif_rx(skb) == NET_RX_DROP)
 		dev_core_stats_rx_dropped_inc(priv->dev);
@@ -65,13 +73,6 @@ static struct sk_buff *reply_create(struct net_device *dev,
 			  req->sha, mac, req->sha);
 }
 
-/* Sends a reply built by reply_create() to the requester. arp_create() left
- * skb->data at the Ethernet header it wrote, with skb->dev and
- * skb->protocol set; so, as the kernel's vxlan does with its proxy ARP
- * replies (arp_reduce()), the receive side's view is set here directly:
- * eth_type_trans() would only parse that header again. The reply is for a
- * host of the segment, or for this host in routed use: PACKET_HOST.
- */
 static void reply(struct extnet_dev *priv, const struct arp_eth_ip4 *req,
 		  const struct extnet_entry *entry)
 {
@@ -79,12 +80,7 @@ static void reply(struct extnet_dev *priv, const struct arp_eth_ip4 *req,
 
 	if (!skb)
 		return;
-	skb_reset_mac_header(skb);
-	__skb_pull(skb, skb_network_offset(skb));
-	skb->pkt_type = PACKET_HOST;
-	skb->ip_summed = CHECKSUM_UNNECESSARY;
-	if (netif_rx(skb) == NET_RX_DROP)
-		dev_core_stats_rx_dropped_inc(priv->dev);
+	inject(priv, skb, PACKET_HOST);
 	extnet_count(priv, EXTNET_STATS_A_ARP_REPLIES);
 }
 
@@ -175,7 +171,7 @@ void extnet_arp_probe(struct extnet_dev *priv, __be32 tip)
 			 NULL);
 	if (!skb)
 		return;
-	inject(priv, skb);
+	inject(priv, skb, PACKET_BROADCAST);
 	extnet_count(priv, EXTNET_STATS_A_PROBES);
 }
 
@@ -201,6 +197,6 @@ void extnet_arp_announce(struct extnet_dev *priv, __be32 addr, const u8 *mac)
 			 mac, NULL);
 	if (!skb)
 		return;
-	inject(priv, skb);
+	inject(priv, skb, PACKET_BROADCAST);
 	extnet_count(priv, EXTNET_STATS_A_ANNOUNCES);
 }
