@@ -365,6 +365,46 @@ static void extnet_table_test_vtep_shared(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 0U);
 }
 
+/* The VTEP the last insert used is found without a lookup: once freed
+ * (its last entry removed, or a refused insert dropping the VTEP it had
+ * just created), the next insert to that address must make a new one,
+ * known to the VTEP table, instead of reviving the freed one.
+ */
+static void extnet_table_test_vtep_last_freed(struct kunit *test)
+{
+	struct table_test *t = test->priv;
+	struct extnet_entry *e;
+
+	KUNIT_ASSERT_EQ(test, test_insert4(&t->table, OVERLAY(21), VTEP(2),
+					   NULL, false), 0);
+	KUNIT_ASSERT_EQ(test, test_remove4(&t->table, OVERLAY(21)), 0);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 0U);
+	KUNIT_ASSERT_EQ(test, test_insert4(&t->table, OVERLAY(22), VTEP(2),
+					   NULL, false), 0);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
+
+	/* Refused: OVERLAY(22) is mapped. VTEP(3) came and went. */
+	KUNIT_EXPECT_EQ(test, test_insert4(&t->table, OVERLAY(22), VTEP(3),
+					   NULL, false), -EEXIST);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
+	KUNIT_ASSERT_EQ(test, test_insert4(&t->table, OVERLAY(23), VTEP(3),
+					   NULL, false), 0);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 2U);
+
+	rcu_read_lock();
+	e = extnet_table_lookup4(&t->table, htonl(OVERLAY(23)));
+	KUNIT_EXPECT_TRUE(test, e && ntohl(e->vtep->addr4) == VTEP(3) &&
+			  refcount_read(&e->vtep->refcnt) == 1);
+	e = extnet_table_lookup4(&t->table, htonl(OVERLAY(22)));
+	KUNIT_EXPECT_TRUE(test, e && ntohl(e->vtep->addr4) == VTEP(2) &&
+			  refcount_read(&e->vtep->refcnt) == 1);
+	rcu_read_unlock();
+
+	KUNIT_EXPECT_EQ(test, test_remove4(&t->table, OVERLAY(22)), 0);
+	KUNIT_EXPECT_EQ(test, test_remove4(&t->table, OVERLAY(23)), 0);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 0U);
+}
+
 /* 2001:db8:ff::N (VTEPs) or 2001:db8:1::N (overlay), N < 65536. */
 static struct in6_addr test_key6(u16 net, u16 n)
 {
@@ -755,6 +795,7 @@ static struct kunit_case extnet_table_test_cases[] = {
 	KUNIT_CASE(extnet_table_test_replace),
 	KUNIT_CASE(extnet_table_test_remove),
 	KUNIT_CASE(extnet_table_test_vtep_shared),
+	KUNIT_CASE(extnet_table_test_vtep_last_freed),
 	KUNIT_CASE(extnet_table_test_vtep6),
 	KUNIT_CASE(extnet_table_test_many_vteps),
 	KUNIT_CASE(extnet_table_test_flush),
