@@ -1,6 +1,6 @@
 #!/bin/bash
 # Control-plane insert rate, one boot, the forms of "extnet -batch" side by
-# side (Documentation/benchmarks.md, "Insert rate: entries per request"):
+# side (Documentation/benchmarks-history.md, "Insert rate: entries per request"):
 #   batch  - extnet -batch: one request, one ack awaited, per line;
 #   pack1  - extnet -force -pack 1 -batch: pipelined, one entry per request
 #            (what -force did before requests of several entries);

@@ -16,7 +16,7 @@
 #   EXTNET_PROFILE=1 bash selftests/qemu/setup.sh   # installs linux-perf
 #   EXTNET_GUEST_TOOLS=perf QEMU_MEM=2G bash selftests/qemu/run.sh -t 900 \
 #       selftests/bench_profile.sh
-# Documentation/benchmarks.md, "Fast-path changes", says what the counts
+# Documentation/benchmarks-history.md, "Fast-path changes", says what the counts
 # and samples of 2026-11-21/22 showed. Prints KTAP: one check per traced
 # run that it counted the set-up's own transmit and receive functions, one
 # per sampled run that it sampled the set-up's own module (skipped without

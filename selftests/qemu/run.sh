@@ -344,9 +344,10 @@ echo "# initramfs $initrd ($(($(stat -c %s "$initrd") / 1024)) KiB) built in $(e
 # The guest's CPU (QEMU's default model, qemu64) gets RDRAND, which the
 # kernel trusts to seed its random number generator at boot, as on any
 # server. Unseeded (no RDRAND, no entropy device, nothing blocking in
-# getrandom()), each get_random_u32() extracts from the input pool: about
-# 9 000 instructions for every new slab's freelist shuffle, 11 % of a
-# million-entry insert (Documentation/benchmarks.md, 14:00 UTC session).
+# getrandom()), each get_random_u32() extracts from the input pool:
+# thousands of instructions for every new slab's freelist shuffle, 11 % of
+# a million-entry insert (Documentation/benchmarks.md, "The guest's random
+# number generator").
 cmdline="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 quiet loglevel=5 rdinit=/init random.trust_cpu=on ${EXTNET_CMDLINE-}"
 # Tests that report figures learn from this what their clock counts.
 [[ -z ${QEMU_ICOUNT-} ]] || cmdline+=" qemu.icount=$QEMU_ICOUNT"
