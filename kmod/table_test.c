@@ -515,7 +515,7 @@ static void extnet_table_test_flush(struct kunit *test)
 }
 
 #define MANY 100000U
-#define MANY_VTEPS 16U
+#define MANY_SITES 16U
 
 static void extnet_table_test_many(struct kunit *test)
 {
@@ -527,21 +527,21 @@ static void extnet_table_test_many(struct kunit *test)
 
 	for (i = 0; i < MANY; i++) {
 		ret = test_insert4(&t->table, 0x0a000000 + i,
-				   VTEP(1 + i % MANY_VTEPS), NULL, false);
+				   VTEP(1 + i % MANY_SITES), NULL, false);
 		if (ret)
 			break;
 		cond_resched();
 	}
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "insert %u of %u", i + 1, MANY);
 	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), MANY);
-	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), MANY_VTEPS);
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), MANY_SITES);
 
 	rcu_read_lock();
 	for (i = 0; i < MANY; i++) {
 		e = extnet_table_lookup4(&t->table, htonl(0x0a000000 + i));
 		if (!e)
 			missing++;
-		else if (ntohl(e->vtep->addr4) != VTEP(1 + i % MANY_VTEPS) ||
+		else if (ntohl(e->vtep->addr4) != VTEP(1 + i % MANY_SITES) ||
 			 ntohl(e->addr.s6_addr32[3]) != 0x0a000000 + i)
 			wrong++;
 		if (i % 1024 == 1023) {
@@ -788,6 +788,94 @@ static void extnet_table_test_vtep6(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
 }
 
+/* Seeds of the hash tests: the extremes, single bits and two arbitrary. */
+static const u32 test_seeds[] = {
+	0, 0xffffffff, 1, 0x80000000, 0x12345678, 0xdeadbeef,
+};
+
+static u32 test_bucket4(u32 addr, u32 seed, u32 buckets)
+{
+	struct in6_addr key = test_key4(addr);
+
+	/* rhashtable's bucket index: the hash's low bits. */
+	return extnet_addr_hash(&key, sizeof(key), seed) & (buckets - 1);
+}
+
+/* The IPv4 hash spreads the hosts of a subnet, whichever octet varies, one
+ * per bucket at rhashtable's load (512 buckets for 256 entries; 2^17 for a
+ * /16), for every seed; every bit of the address takes part.
+ */
+static void extnet_table_test_hash_spread(struct kunit *test)
+{
+	const u32 base = OVERLAY(1);
+	unsigned int i, octet, k, collisions;
+	u8 *count;
+
+	count = kunit_kzalloc(test, BIT(17), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, count);
+	for (i = 0; i < ARRAY_SIZE(test_seeds); i++) {
+		for (octet = 0; octet < 4; octet++) {
+			u32 shift = 24 - 8 * octet;
+
+			memset(count, 0, 512);
+			collisions = 0;
+			for (k = 0; k < 256; k++) {
+				u32 addr = (base & ~(0xffU << shift)) | k << shift;
+
+				collisions += count[test_bucket4(addr,
+								 test_seeds[i],
+								 512)]++ != 0;
+			}
+			KUNIT_EXPECT_EQ_MSG(test, collisions, 0U,
+					    "seed %#x, octet %u", test_seeds[i],
+					    octet + 1);
+		}
+
+		memset(count, 0, BIT(17));
+		collisions = 0;
+		for (k = 0; k < BIT(16); k++)
+			collisions += count[test_bucket4(0x0a000000U | k,
+							 test_seeds[i],
+							 BIT(17))]++ != 0;
+		KUNIT_EXPECT_EQ_MSG(test, collisions, 0U, "seed %#x, /16",
+				    test_seeds[i]);
+	}
+}
+
+/* Another seed puts an address in another bucket: a table's seed, new
+ * with each resize or rehash, decides where an address goes. IPv6 keys
+ * are hashed with the seed too.
+ */
+static void extnet_table_test_hash_seeded(struct kunit *test)
+{
+	struct in6_addr key6 = { .s6_addr32 = { htonl(0x20010db8), htonl(1),
+						0, htonl(1) } };
+	unsigned int i, j, k, same, same6;
+
+	for (i = 0; i < ARRAY_SIZE(test_seeds); i++) {
+		for (j = i + 1; j < ARRAY_SIZE(test_seeds); j++) {
+			same = 0;
+			same6 = 0;
+			for (k = 0; k < 256; k++) {
+				same += test_bucket4(OVERLAY(k), test_seeds[i],
+						     512) ==
+					test_bucket4(OVERLAY(k), test_seeds[j],
+						     512);
+				key6.s6_addr32[3] = htonl(k);
+				same6 += extnet_addr_hash(&key6, sizeof(key6),
+							  test_seeds[i]) ==
+					 extnet_addr_hash(&key6, sizeof(key6),
+							  test_seeds[j]);
+			}
+			/* 256 of 512 buckets at random: 0.5 expected. */
+			KUNIT_EXPECT_LE_MSG(test, same, 8U, "seeds %#x, %#x",
+					    test_seeds[i], test_seeds[j]);
+			KUNIT_EXPECT_LE_MSG(test, same6, 8U, "seeds %#x, %#x",
+					    test_seeds[i], test_seeds[j]);
+		}
+	}
+}
+
 static struct kunit_case extnet_table_test_cases[] = {
 	KUNIT_CASE(extnet_table_test_add_ipv4),
 	KUNIT_CASE(extnet_table_test_add_ipv6),
@@ -802,6 +890,8 @@ static struct kunit_case extnet_table_test_cases[] = {
 	KUNIT_CASE(extnet_table_test_flush_readers),
 	KUNIT_CASE(extnet_table_test_many),
 	KUNIT_CASE(extnet_table_test_concurrent_readers),
+	KUNIT_CASE(extnet_table_test_hash_spread),
+	KUNIT_CASE(extnet_table_test_hash_seeded),
 	{}
 };
 
