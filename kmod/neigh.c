@@ -32,7 +32,8 @@ static const struct rhashtable_params neigh_params = {
 	.key_len = sizeof(struct in6_addr),
 	.hashfn = extnet_addr_hash,
 	.obj_cmpfn = extnet_addr_cmp,
-	.max_size = EXTNET_NEIGH_MAX,
+	/* Buckets: rhashtable refuses inserts at twice this many entries. */
+	.max_size = EXTNET_NEIGH_MAX / 2,
 	.automatic_shrinking = true,
 };
 
@@ -71,16 +72,25 @@ static void kick_work(struct extnet_neigh_table *nt)
 		queue_delayed_work(system_power_efficient_wq, &nt->work, HZ);
 }
 
-/* Marks @n dead and hands back the packets it held. */
-static void neigh_kill(struct extnet_neigh_table *nt, struct extnet_neigh *n,
-		       struct sk_buff_head *held)
+/* Marks @n dead and hands back the packets it held. With @incomplete, only
+ * if it is still INCOMPLETE: a host's answer may have completed it since the
+ * caller looked (neigh_complete() changes the state under @n's queue lock,
+ * not the table's). Returns whether @n was killed.
+ */
+static bool neigh_kill(struct extnet_neigh_table *nt, struct extnet_neigh *n,
+		       struct sk_buff_head *held, bool incomplete)
 {
 	spin_lock(&n->queue.lock);
+	if (n->state != EXTNET_NEIGH_INCOMPLETE && incomplete) {
+		spin_unlock(&n->queue.lock);
+		return false;
+	}
 	if (n->state == EXTNET_NEIGH_INCOMPLETE)
 		atomic_dec(&nt->incomplete);
 	WRITE_ONCE(n->state, EXTNET_NEIGH_DEAD);
 	skb_queue_splice_init(&n->queue, held);
 	spin_unlock(&n->queue.lock);
+	return true;
 }
 
 /* Unlinks @n; caller holds nt->lock. */
@@ -89,7 +99,7 @@ static void neigh_unlink(struct extnet_neigh_table *nt, struct extnet_neigh *n,
 {
 	lockdep_assert_held(&nt->lock);
 	rhashtable_remove_fast(&nt->ht, &n->node, neigh_params);
-	neigh_kill(nt, n, held);
+	neigh_kill(nt, n, held, false);
 	call_rcu(&n->rcu, neigh_free_rcu);
 }
 
@@ -173,7 +183,7 @@ again:
 			kfree(n);
 			goto out_full;
 		}
-		neigh_kill(nt, old, &held);
+		neigh_kill(nt, old, &held, false);
 		call_rcu(&old->rcu, neigh_free_rcu);
 		/* A reachable entry holds nothing. */
 		WARN_ON_ONCE(!skb_queue_empty(&held));
@@ -454,8 +464,6 @@ static void neigh_work(struct work_struct *work)
 	struct rhashtable_iter iter;
 	struct sk_buff_head held;
 	struct extnet_neigh *n;
-	struct in6_addr probe[16];
-	unsigned int nprobe = 0, i;
 
 	__skb_queue_head_init(&held);
 	rhashtable_walk_enter(&nt->ht, &iter);
@@ -476,15 +484,21 @@ static void neigh_work(struct work_struct *work)
 					   &n->addr, n->lladdr);
 		} else if (state == EXTNET_NEIGH_INCOMPLETE &&
 			   time_after_eq(jiffies, updated + HZ)) {
-			if (n->probes >= EXTNET_NEIGH_PROBES) {
-				neigh_unlink(nt, n, &held);
+			/* Every entry due is handled in this pass, however
+			 * many there are (at most EXTNET_NEIGH_MAX_INCOMPLETE):
+			 * a probe is an atomic allocation and a netif_rx().
+			 */
+			if (n->probes < EXTNET_NEIGH_PROBES) {
+				n->probes++;
+				WRITE_ONCE(n->updated, jiffies);
+				neigh_probe(priv, &n->addr);
+			} else if (neigh_kill(nt, n, &held, true)) {
+				rhashtable_remove_fast(&nt->ht, &n->node,
+						       neigh_params);
+				call_rcu(&n->rcu, neigh_free_rcu);
 				extnet_event_neigh(priv,
 						   EXTNET_EVENT_PROBE_FAILED,
 						   &n->addr, NULL);
-			} else if (nprobe < ARRAY_SIZE(probe)) {
-				n->probes++;
-				WRITE_ONCE(n->updated, jiffies);
-				probe[nprobe++] = n->addr;
 			}
 		}
 		spin_unlock_bh(&nt->lock);
@@ -493,8 +507,6 @@ static void neigh_work(struct work_struct *work)
 	rhashtable_walk_exit(&iter);
 
 	drop_held(priv, &held);
-	for (i = 0; i < nprobe; i++)
-		neigh_probe(priv, &probe[i]);
 	if (atomic_read(&nt->ht.nelems))
 		queue_delayed_work(system_power_efficient_wq, &nt->work, HZ);
 }

@@ -31,6 +31,11 @@ struct neigh_test {
 	unsigned int nkept;
 };
 
+static struct extnet_dev *test_priv(struct kunit *test)
+{
+	return ((struct neigh_test *)test->priv)->priv;
+}
+
 static void neigh_test_park_work(struct extnet_dev *priv)
 {
 	mod_delayed_work(system_power_efficient_wq, &priv->neighs.work,
@@ -544,6 +549,115 @@ static void extnet_neigh_test_mapped(struct kunit *test)
 			1);
 }
 
+/* Makes every entry of @n hosts from @base due for the work's next pass. */
+static void neigh_test_age_hosts(struct extnet_dev *priv, u32 base,
+				 unsigned int n)
+{
+	struct extnet_neigh *e;
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; i < n; i++) {
+		e = neigh_test_find(priv, base + i);
+		if (e)
+			WRITE_ONCE(e->updated, jiffies - HZ);
+	}
+	rcu_read_unlock();
+}
+
+/* Many hosts to resolve at once (the work used to probe 16 per pass and
+ * leave the others waiting, unprobed and not given up): each is probed once
+ * a second and given up after EXTNET_NEIGH_PROBES, all in step.
+ */
+static void extnet_neigh_test_probe_many(struct kunit *test)
+{
+	struct neigh_test *t = test->priv;
+	const u32 base = 0x0a000001;	/* 10.0.0.1 */
+	const unsigned int hosts = 4 * 16;
+	u64 probe_failed, sent;
+	unsigned int i, round;
+
+	for (i = 0; i < hosts; i++)
+		neigh_test_output(test, base + i, false);
+	KUNIT_ASSERT_EQ(test, neigh_test_count(test, EXTNET_STATS_A_PROBES),
+			hosts);
+
+	for (round = 2; round <= EXTNET_NEIGH_PROBES; round++) {
+		neigh_test_age_hosts(t->priv, base, hosts);
+		neigh_test_run_work(t->priv);
+		sent = neigh_test_count(test, EXTNET_STATS_A_PROBES);
+		KUNIT_EXPECT_EQ_MSG(test, sent, (u64)hosts * round,
+				    "probes after pass %u", round);
+	}
+	neigh_test_age_hosts(t->priv, base, hosts);
+	neigh_test_run_work(t->priv);
+	KUNIT_EXPECT_EQ(test, extnet_neigh_count(&t->priv->neighs), 0U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->priv->neighs.incomplete), 0);
+	probe_failed = neigh_test_count(test,
+					EXTNET_STATS_A_RX_DROP_PROBE_FAILED);
+	KUNIT_EXPECT_EQ(test, probe_failed, hosts);
+	KUNIT_EXPECT_EQ(test, neigh_test_count(test, EXTNET_STATS_A_PROBES),
+			(u64)hosts * EXTNET_NEIGH_PROBES);
+}
+
+/* The work gives up on an entry the host's answer completed a moment
+ * before: the entry stays, as learned.
+ */
+static void extnet_neigh_test_give_up_completed(struct kunit *test)
+{
+	struct extnet_neigh_table *nt = &test_priv(test)->neighs;
+	struct sk_buff_head held;
+	struct extnet_neigh *n;
+	bool killed;
+
+	neigh_test_output(test, NEIGH_TEST_B, false);
+	neigh_test_learn(test_priv(test), NEIGH_TEST_B, mac_b);
+	KUNIT_ASSERT_EQ(test, extnet_kunit_rx_packets(test_priv(test)), 1);
+
+	__skb_queue_head_init(&held);
+	rcu_read_lock();
+	n = neigh_test_find(test_priv(test), NEIGH_TEST_B);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, n, "B not learned");
+	spin_lock_bh(&nt->lock);
+	killed = neigh_kill(nt, n, &held, true);
+	spin_unlock_bh(&nt->lock);
+	KUNIT_EXPECT_FALSE(test, killed);
+	KUNIT_EXPECT_EQ(test, n->state, EXTNET_NEIGH_REACHABLE);
+	rcu_read_unlock();
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&held));
+	KUNIT_EXPECT_EQ(test, atomic_read(&nt->incomplete), 0);
+	KUNIT_EXPECT_EQ(test, extnet_neigh_count(nt), 1U);
+}
+
+/* The table holds EXTNET_NEIGH_MAX hosts, not one more (rhashtable's
+ * max_size counts buckets: it allows twice as many entries).
+ */
+static void extnet_neigh_test_table_bound(struct kunit *test)
+{
+	struct neigh_test *t = test->priv;
+	const u32 base = 0x0a000001;	/* 10.0.0.1 */
+	u64 neigh_full;
+	unsigned int i;
+
+	for (i = 0; i < EXTNET_NEIGH_MAX; i++)
+		neigh_test_learn(t->priv, base + i, mac_a);
+	KUNIT_EXPECT_EQ(test, extnet_neigh_count(&t->priv->neighs),
+			EXTNET_NEIGH_MAX);
+	neigh_full = neigh_test_count(test, EXTNET_STATS_A_RX_DROP_NEIGH_FULL);
+	KUNIT_EXPECT_EQ(test, neigh_full, 0);
+
+	neigh_test_learn(t->priv, base + EXTNET_NEIGH_MAX, mac_a);
+	KUNIT_EXPECT_EQ(test, extnet_neigh_count(&t->priv->neighs),
+			EXTNET_NEIGH_MAX);
+	neigh_full = neigh_test_count(test, EXTNET_STATS_A_RX_DROP_NEIGH_FULL);
+	KUNIT_EXPECT_EQ(test, neigh_full, 1);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, neigh_test_find(t->priv,
+						base + EXTNET_NEIGH_MAX));
+	KUNIT_EXPECT_NOT_NULL(test, neigh_test_find(t->priv, base));
+	rcu_read_unlock();
+}
+
 static struct kunit_case extnet_neigh_test_cases[] = {
 	KUNIT_CASE(extnet_neigh_test_learn),
 	KUNIT_CASE(extnet_neigh_test_learn_ignored),
@@ -553,6 +667,9 @@ static struct kunit_case extnet_neigh_test_cases[] = {
 	KUNIT_CASE(extnet_neigh_test_queue_bound),
 	KUNIT_CASE(extnet_neigh_test_incomplete_cap),
 	KUNIT_CASE(extnet_neigh_test_probe_retry_fail),
+	KUNIT_CASE(extnet_neigh_test_probe_many),
+	KUNIT_CASE(extnet_neigh_test_give_up_completed),
+	KUNIT_CASE(extnet_neigh_test_table_bound),
 	KUNIT_CASE(extnet_neigh_test_ageing),
 	KUNIT_CASE(extnet_neigh_test_forget),
 	KUNIT_CASE(extnet_neigh_test_refresh),

@@ -49,7 +49,8 @@ static const struct rhashtable_params entry_params = {
 	.key_len = sizeof(struct in6_addr),
 	.hashfn = extnet_addr_hash,
 	.obj_cmpfn = extnet_addr_cmp,
-	.max_size = EXTNET_TABLE_MAX,
+	/* Buckets: rhashtable refuses inserts at twice this many entries. */
+	.max_size = EXTNET_TABLE_MAX / 2,
 	.automatic_shrinking = true,
 };
 
@@ -59,7 +60,8 @@ static const struct rhashtable_params vtep_params = {
 	.key_len = sizeof(struct in6_addr),
 	.hashfn = extnet_addr_hash,
 	.obj_cmpfn = extnet_addr_cmp,
-	.max_size = EXTNET_TABLE_MAX,
+	/* Buckets: rhashtable refuses inserts at twice this many entries. */
+	.max_size = EXTNET_TABLE_MAX / 2,
 	.automatic_shrinking = true,
 };
 
