@@ -190,6 +190,7 @@ int extnet_device_reconfigure(struct extnet_dev *priv,
 	 */
 	old->local6 = cfg->local6;
 	WRITE_ONCE(old->probe_src4, cfg->probe_src4);
+	old->probe_src6 = cfg->probe_src6; /* likewise, for probes */
 	WRITE_ONCE(old->port, cfg->port);
 	WRITE_ONCE(old->ttl, cfg->ttl);
 	WRITE_ONCE(old->ageing, cfg->ageing);

@@ -44,6 +44,7 @@ struct extnet_counters {
  * @local4: local VTEP address, network order, 0 if unset
  * @local6: local IPv6 VTEP address (source toward IPv6 VTEPs), :: if unset
  * @probe_src4: sender address of ARP probes, network order
+ * @probe_src6: source of IPv6 neighbour probes, :: for DAD-style probes
  * @port: UDP port, network order
  * @ttl: outer IPv4 TTL
  * @ageing: neighbour ageing time, jiffies
@@ -58,6 +59,7 @@ struct extnet_cfg {
 	__be32 local4;
 	struct in6_addr local6;
 	__be32 probe_src4;
+	struct in6_addr probe_src6;
 	__be16 port;
 	u8 ttl;
 	unsigned long ageing;

@@ -364,19 +364,24 @@ drop:
 	kfree_skb(skb);
 }
 
-/* The probe for @target: a Neighbour Solicitation from :: to the target's
- * solicited-node multicast address, without a source link-layer option.
+/* The probe for @target: a Neighbour Solicitation to the target's
+ * solicited-node multicast address, from @saddr. From :: it carries no
+ * source link-layer option (RFC 4861 §4.3); from a unicast address it must,
+ * being multicast: the device's MAC, where the answer is to go.
  */
 static struct sk_buff *probe_create(struct net_device *dev,
+				    const struct in6_addr *saddr,
 				    const struct in6_addr *target)
 {
+	const u8 *lladdr = ipv6_addr_any(saddr) ? NULL : dev->dev_addr;
 	struct in6_addr mcaddr;
 	u8 mac[ETH_ALEN];
 
 	addrconf_addr_solict_mult(target, &mcaddr);
 	ipv6_eth_mc_map(&mcaddr, mac);
-	return nd_build(dev, mac, dev->dev_addr, &in6addr_any, &mcaddr,
-			NDISC_NEIGHBOUR_SOLICITATION, 0, target, 0, NULL);
+	return nd_build(dev, mac, dev->dev_addr, saddr, &mcaddr,
+			NDISC_NEIGHBOUR_SOLICITATION, 0, target,
+			ND_OPT_SOURCE_LL_ADDR, lladdr);
 }
 
 /**
@@ -384,17 +389,23 @@ static struct sk_buff *probe_create(struct net_device *dev,
  * @priv: the device
  * @target: the address
  *
- * Sends, from the device's MAC, a Neighbour Solicitation as Duplicate
- * Address Detection does (RFC 4862 §5.4.2: source ::, to the target's
- * solicited-node multicast address): no host caches anything from it, and
- * the owner answers with a Neighbour Advertisement to all nodes (RFC 4861
- * §7.2.4), which reaches extnet_ndisc_xmit(). Counter ND_PROBES.
+ * Sends, from the device's MAC to the target's solicited-node multicast
+ * address, a Neighbour Solicitation. By default it is one as Duplicate
+ * Address Detection sends (RFC 4862 §5.4.2: source ::): no host caches
+ * anything from it, the owner answers with a Neighbour Advertisement to all
+ * nodes (RFC 4861 §7.2.4), but a host still verifying @target takes it for
+ * a duplicate (RFC 4862 §5.4.3). With a probe source configured
+ * (EXTNET_A_PROBE_SRC6) it is an ordinary solicitation from that address
+ * with the device's MAC as source link-layer option (RFC 4861 §7.2.2): a
+ * tentative host ignores it, the owner answers it unicast to the device's
+ * MAC. Either answer reaches extnet_ndisc_xmit(). Counter ND_PROBES.
  *
  * Context: any (uses netif_rx()).
  */
 void extnet_ndisc_probe(struct extnet_dev *priv, const struct in6_addr *target)
 {
-	struct sk_buff *skb = probe_create(priv->dev, target);
+	struct in6_addr saddr = priv->cfg.probe_src6;
+	struct sk_buff *skb = probe_create(priv->dev, &saddr, target);
 
 	if (!skb)
 		return;

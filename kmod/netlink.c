@@ -66,6 +66,7 @@ static const struct nla_policy extnet_policy[EXTNET_A_MAX + 1] = {
 	[EXTNET_A_ROUTE_TABLE] = NLA_POLICY_MIN(NLA_U32, 1),
 	[EXTNET_A_ROUTE_METRIC] = { .type = NLA_U32 },
 	[EXTNET_A_MODE] = { .type = NLA_REJECT },
+	[EXTNET_A_PROBE_SRC6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
 
 static struct extnet_dev *lookup_device(struct net *net, struct nlattr **attrs,
@@ -130,6 +131,8 @@ static int fill_link(struct sk_buff *skb, struct extnet_dev *priv, u32 portid,
 	    nla_put_u8(skb, EXTNET_A_TTL, READ_ONCE(cfg->ttl)) ||
 	    nla_put_in_addr(skb, EXTNET_A_PROBE_SRC4,
 			    READ_ONCE(cfg->probe_src4)) ||
+	    (!ipv6_addr_any(&cfg->probe_src6) &&
+	     nla_put_in6_addr(skb, EXTNET_A_PROBE_SRC6, &cfg->probe_src6)) ||
 	    nla_put_u32(skb, EXTNET_A_AGEING, READ_ONCE(cfg->ageing) / HZ) ||
 	    nla_put_u16(skb, EXTNET_A_MSS_CLAMP, READ_ONCE(cfg->mss_clamp)) ||
 	    nla_put_u32(skb, EXTNET_A_ENTRIES,
@@ -254,6 +257,17 @@ static int link_set_doit(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_ERR_MSG_ATTR(info->extack,
 					    attrs[EXTNET_A_PROBE_SRC4],
 					    "Probe source must be unicast or 0.0.0.0");
+			goto out_put;
+		}
+	}
+	if (attrs[EXTNET_A_PROBE_SRC6]) {
+		cfg.probe_src6 = nla_get_in6_addr(attrs[EXTNET_A_PROBE_SRC6]);
+		if (ipv6_addr_type(&cfg.probe_src6) &
+		    (IPV6_ADDR_MULTICAST | IPV6_ADDR_LOOPBACK |
+		     IPV6_ADDR_MAPPED)) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    attrs[EXTNET_A_PROBE_SRC6],
+					    "IPv6 probe source must be unicast or ::");
 			goto out_put;
 		}
 	}

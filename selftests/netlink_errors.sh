@@ -50,6 +50,16 @@ tool_rejects "multicast IPv6 VTEP (kernel extack)" "Remote VTEP must be a unicas
 tool_rejects "bad IPv6 address names the word" "2001:db8:1::zz" \
 	map add 2001:db8:1::zz dev ext0 remote 192.0.2.2
 tool_rejects "bad VNI names the word" "16777216" link set ext0 vni 16777216
+tool_rejects "multicast IPv6 probe source (kernel extack)" "IPv6 probe source must be" \
+	link set ext0 probe-source ff02::1
+check "IPv6 probe source set and shown beside the IPv4 one" bash -c \
+	"extnet -n gA link set ext0 probe-source fe80::1 probe-source 0.0.0.0 &&
+	 extnet -n gA link show ext0 | grep -q 'probe-source 0.0.0.0 probe-source fe80::1 '"
+check "JSON: probe_source6" bash -c \
+	"extnet -n gA -j link show ext0 | grep -q '\"probe_source6\": *\"fe80::1\"'"
+check "probe-source :: unsets the IPv6 one" bash -c \
+	"extnet -n gA link set ext0 probe-source :: &&
+	 ! extnet -n gA link show ext0 | grep -q 'probe-source fe80'"
 tool_rejects "routes neither on nor off names the word" "maybe" link set ext0 routes maybe
 tool_rejects "bad address names the word" "203.0.113.300" map add 203.0.113.300 dev ext0 remote 192.0.2.2
 tool_rejects "missing remote" "remote" map add 203.0.113.5 dev ext0

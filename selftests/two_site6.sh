@@ -18,7 +18,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 43
+ktap_plan 52
 
 UL6_A=2001:db8:ff::1
 UL6_B=2001:db8:ff::2
@@ -80,6 +80,50 @@ check "link-local echo hA1 -> hB1 does not cross" \
 	bash -c "! nsexec hA1 ping -6 -c 2 -i 0.2 -W 1 $LL_B1%eth0"
 check "link-local unicast to ext0 dropped and counted" \
 	test "$(counter gA ext0 tx_drop_unmapped)" -ge $((before + 2))
+
+# Probing a host that is still verifying its address (DAD, RFC 4862 §5.4):
+# hA2 adds 2001:db8:1::13 with a DAD of 3 NS 2 s apart, and hB1 sends it an
+# echo at once, so gA probes for it while it is tentative. The default
+# probe, an NS from :: like DAD's own, makes hA2 give the address up
+# (§5.4.3); one from ext0's link-local address is ignored by a tentative
+# host and answered once the address is valid.
+in_ns gB extnet map add 2001:db8:1::13 dev ext0 remote "$UL_A"
+in_ns hA2 sh -c "echo 3 >/proc/sys/net/ipv6/conf/eth0/dad_transmits &&
+	echo 2000 >/proc/sys/net/ipv6/neigh/eth0/retrans_time_ms"
+addr13() {
+	ip -n hA2 -6 addr show dev eth0 | grep -q "2001:db8:1::13/.* $1"
+}
+addr13_valid() {
+	ip -n hA2 -6 addr show dev eth0 | grep "2001:db8:1::13/" | grep -qv tentative
+}
+dad_and_echo() {
+	run ip -n hA2 addr add 2001:db8:1::13/64 dev eth0
+	nsexec hB1 ping -6 -c 1 -W 1 2001:db8:1::13 >/dev/null 2>&1 || true
+}
+nd_probes0=$(counter gA ext0 nd_probes)
+dad_and_echo
+check "NS probe from :: makes tentative hA2 fail DAD for 2001:db8:1::13" \
+	wait_for addr13 dadfailed
+check "gA sent that probe (nd_probes)" test "$(counter gA ext0 nd_probes)" -gt "$nd_probes0"
+check "gA gives up the unanswered 2001:db8:1::13" wait_for bash -c \
+	"! extnet -n gA neigh show dev ext0 | grep -q '^2001:db8:1::13 '"
+run ip -n hA2 addr del 2001:db8:1::13/64 dev eth0
+wait_for bash -c "ip -n gA -6 addr show dev ext0 scope link | grep -v tentative | grep -q fe80"
+LL_EXT=$(ip -n gA -6 addr show dev ext0 scope link | awk '/inet6/ { sub("/.*", "", $2); print $2 }')
+in_ns gA extnet link set ext0 probe-source "$LL_EXT"
+check "link show gives ext0's link-local as IPv6 probe source" bash -c \
+	"extnet -n gA link show ext0 | grep -q 'probe-source $LL_EXT '"
+nd_probes0=$(counter gA ext0 nd_probes)
+dad_and_echo
+check "NS probe from $LL_EXT: tentative hA2 keeps 2001:db8:1::13" \
+	wait_for -t 30 addr13_valid
+check "gA probed meanwhile (nd_probes)" test "$(counter gA ext0 nd_probes)" -gt "$nd_probes0"
+check "no dadfailed on hA2" bash -c "! ip -n hA2 -6 addr show dev eth0 | grep -q dadfailed"
+check "echo hB1 -> 2001:db8:1::13 once its DAD is done" \
+	in_ns hB1 ping -6 -c 1 -W 5 2001:db8:1::13
+check "gA learned 2001:db8:1::13 from the answer to its probe" bash -c \
+	"extnet -n gA neigh show dev ext0 | grep '^2001:db8:1::13 ' | grep -qi $(mac_of hA2 eth0)"
+in_ns gA extnet link set ext0 probe-source ::
 
 # Hostile Neighbour Solicitations from hA1 for 2001:db8:1::21 (mapped):
 # the valid control is answered, the others counted as malformed.

@@ -1198,6 +1198,7 @@ static const size_t reply_lens[EXTNET_A_MAX + 1] = {
 	[EXTNET_A_NEIGH] = IPC_NESTED,
 	[EXTNET_A_LOCAL6] = sizeof(struct in6_addr),
 	[EXTNET_A_MSS_CLAMP] = sizeof(uint16_t),
+	[EXTNET_A_PROBE_SRC6] = sizeof(struct in6_addr),
 	[EXTNET_A_ROUTES] = sizeof(uint8_t),
 	[EXTNET_A_ROUTE_TABLE] = sizeof(uint32_t),
 	[EXTNET_A_ROUTE_METRIC] = sizeof(uint32_t),

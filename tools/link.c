@@ -33,7 +33,7 @@ static const struct link_param {
 	{ "local", EXTNET_A_LOCAL4, 0, 0, 0, EXTNET_A_LOCAL6 },
 	{ "port", EXTNET_A_PORT, sizeof(uint16_t), 1, 65535, 0 },
 	{ "ttl", EXTNET_A_TTL, sizeof(uint8_t), 1, 255, 0 },
-	{ "probe-source", EXTNET_A_PROBE_SRC4, 0, 0, 0, 0 },
+	{ "probe-source", EXTNET_A_PROBE_SRC4, 0, 0, 0, EXTNET_A_PROBE_SRC6 },
 	{ "ageing", EXTNET_A_AGEING, sizeof(uint32_t), 10, 1000000, 0 },
 	/* auto and off, or a fixed MSS: the kernel's range (EXTNET_A_MSS_CLAMP) */
 	{ "mss-clamp", EXTNET_A_MSS_CLAMP, sizeof(uint16_t), 536, 65495, 0 },
@@ -80,6 +80,7 @@ static const struct print_field link_fields[] = {
 	{ EXTNET_A_PORT, PRINT_UINT, "port", " port %s", false },
 	{ EXTNET_A_TTL, PRINT_UINT, "ttl", " ttl %s", false },
 	{ EXTNET_A_PROBE_SRC4, PRINT_ADDR, "probe_source", " probe-source %s", false },
+	{ EXTNET_A_PROBE_SRC6, PRINT_ADDR, "probe_source6", " probe-source %s", false },
 	{ EXTNET_A_AGEING, PRINT_UINT, "ageing", " ageing %s", false },
 	{ EXTNET_A_ENTRIES, PRINT_UINT, "entries", " entries %s", false },
 	{ EXTNET_A_NEIGHS, PRINT_UINT, "neighbours", " neighbours %s", false },
@@ -272,7 +273,9 @@ static int link_set(int argc, char **argv)
 			return unknown_keyword(*argv);
 		if (next_arg(&argc, &argv))
 			return -1;
-		/* "local" may be given once per address family. */
+		/* "local" and "probe-source" may be given once per address
+		 * family.
+		 */
 		type = put_param(nlh, p, *argv);
 		if (type < 0)
 			return -1;

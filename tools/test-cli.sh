@@ -121,8 +121,10 @@ check_err "local twice, both IPv6" 'Error: duplicate "local": "2001:db8::2" is t
 	link set ext0 local 2001:db8::1 local 2001:db8::2
 check_err "local twice, both IPv4" 'Error: duplicate "local": "192.0.2.2" is the second value' \
 	link set ext0 local 192.0.2.1 local 192.0.2.2
-check_err "probe-source IPv6" 'argument "fe80::1" is wrong: IPv6 is not supported yet for probe-source' \
-	link set ext0 probe-source fe80::1
+check_err "probe-source twice, both IPv6" 'Error: duplicate "probe-source": "fe80::2" is the second value' \
+	link set ext0 probe-source fe80::1 probe-source fe80::2
+check_err "probe-source not an address" 'Error: argument "fe80:::1" is wrong: probe-source' \
+	link set ext0 probe-source fe80:::1
 check_err "prefix p means port" 'argument "0" is wrong: port' link set ext0 p 0
 check_err "duplicate vni" 'Error: duplicate "vni": "6" is the second value' \
 	link set ext0 vni 5 vni 6

@@ -533,6 +533,30 @@ static void map6_cases(char *buf)
 	dev_attr(nlh, ext_dev);
 	mnl_attr_put_u32(nlh, EXTNET_A_LOCAL6, 1);
 	expect("local IPv6 address of 4 bytes", nlh, ERANGE, NULL);
+
+	{
+		static const char *const bad[] = {
+			"ff02::1", "::1", "::ffff:192.0.2.1",
+		};
+		struct in6_addr a6;
+		char name[64];
+		size_t i;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+			dev_attr(nlh, ext_dev);
+			inet_pton(AF_INET6, bad[i], &a6);
+			mnl_attr_put(nlh, EXTNET_A_PROBE_SRC6, sizeof(a6), &a6);
+			snprintf(name, sizeof(name), "IPv6 probe source %s",
+				 bad[i]);
+			expect(name, nlh, EINVAL, "IPv6 probe source must be");
+		}
+	}
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	mnl_attr_put_u32(nlh, EXTNET_A_PROBE_SRC6, 1);
+	expect("IPv6 probe source of 4 bytes", nlh, ERANGE, NULL);
 }
 
 static void map_cases(void)

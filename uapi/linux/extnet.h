@@ -42,6 +42,7 @@
  *    EXTNET_A_PORT: NLA_U16, UDP destination port of the tunnel
  *    EXTNET_A_TTL: NLA_U8, TTL (hop limit) of the outer IPv4 (IPv6) header
  *    EXTNET_A_PROBE_SRC4: NLA_BE32, sender address of neighbour probes
+ *    EXTNET_A_PROBE_SRC6: 16 bytes, source of IPv6 neighbour probes (if set)
  *    EXTNET_A_AGEING: NLA_U32, neighbour ageing time in seconds
  *    EXTNET_A_ENTRIES: NLA_U32, number of mapping entries
  *    EXTNET_A_NEIGHS: NLA_U32, number of learned local neighbours
@@ -58,7 +59,8 @@
  *
  *    EXTNET_A_IFINDEX or EXTNET_A_IFNAME
  *    EXTNET_A_VNI, EXTNET_A_LOCAL4, EXTNET_A_LOCAL6, EXTNET_A_PORT,
- *    EXTNET_A_TTL, EXTNET_A_PROBE_SRC4, EXTNET_A_AGEING: optional, as above
+ *    EXTNET_A_TTL, EXTNET_A_PROBE_SRC4, EXTNET_A_PROBE_SRC6,
+ *    EXTNET_A_AGEING: optional, as above
  *    EXTNET_A_ROUTES (0..1), EXTNET_A_ROUTE_TABLE (1..0xffffffff),
  *    EXTNET_A_ROUTE_METRIC: optional. The kernel stores and reports them;
  *    it does not install routes itself (Linux exports no function for it).
@@ -299,6 +301,15 @@ enum extnet_cmd {
  * @EXTNET_A_MODE: u8, enum extnet_mode (read only)
  * @EXTNET_A_EVENT: u8, enum extnet_event (in EXTNET_CMD_EVENT only)
  * @EXTNET_A_CONFLICT: nested, enum extnet_conflict_attr (in events)
+ * @EXTNET_A_PROBE_SRC6: 16 bytes, source address of the Neighbour
+ *	Solicitations sent to resolve a local IPv6 host. :: (default, unset)
+ *	sends them as Duplicate Address Detection does (RFC 4862 §5.4.2:
+ *	source ::, no source link-layer option), which a host still verifying
+ *	that address takes for a duplicate (§5.4.3). A unicast address, best a
+ *	link-local one of the gateway's own, sends ordinary solicitations
+ *	(RFC 4861 §7.2.2) with the device's MAC as source link-layer option
+ *	(§4.3); a tentative host ignores them (RFC 4862 §5.4.3). Not
+ *	multicast, loopback or IPv4-mapped (-EINVAL)
  * @__EXTNET_A_MAX: internal
  */
 enum extnet_attr {
@@ -325,6 +336,7 @@ enum extnet_attr {
 	EXTNET_A_MODE,
 	EXTNET_A_EVENT,
 	EXTNET_A_CONFLICT,
+	EXTNET_A_PROBE_SRC6,
 	__EXTNET_A_MAX
 };
 
