@@ -348,7 +348,11 @@ static void extnet_nd_test_na_dad(struct kunit *test)
 	nd_test_check_na(test, &in6addr_any, nd_entry_mac);
 }
 
-static void extnet_nd_test_probe(struct kunit *test)
+/* A probe for nd_test_host from @saddr: to its solicited-node group from
+ * the device's MAC, valid as RFC 4861 §7.1.1 says (nd_parse()).
+ */
+static void nd_test_check_probe(struct kunit *test,
+				const struct in6_addr *saddr)
 {
 	struct extnet_dev *priv = test->priv;
 	const struct ipv6hdr *ip6h;
@@ -356,7 +360,7 @@ static void extnet_nd_test_probe(struct kunit *test)
 	struct sk_buff *skb;
 	struct nd_info ns;
 
-	skb = probe_create(priv->dev, &nd_test_host);
+	skb = probe_create(priv->dev, saddr, &nd_test_host);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	eth = (const struct ethhdr *)skb->data;
 	ip6h = (const struct ipv6hdr *)(skb->data + ND_IP6_OFF);
@@ -366,13 +370,36 @@ static void extnet_nd_test_probe(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, eth->h_dest[0], 0x33);
 	KUNIT_EXPECT_EQ(test, eth->h_dest[2], 0xff);
 	KUNIT_EXPECT_EQ(test, eth->h_dest[5], 0x11);
-	KUNIT_EXPECT_TRUE(test, ipv6_addr_any(&ip6h->saddr));
-	/* A valid DAD-style NS: from ::, no option. */
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&ip6h->saddr, saddr));
 	KUNIT_ASSERT_EQ(test, nd_parse(skb, &ns), 0);
 	KUNIT_EXPECT_TRUE(test, ipv6_addr_is_solict_mult(&ns.daddr));
 	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&ns.target, &nd_test_host));
-	KUNIT_EXPECT_NULL(test, ns.lladdr);
+	if (ipv6_addr_any(saddr)) {
+		/* DAD-style: no source link-layer option (§4.3). */
+		KUNIT_EXPECT_NULL(test, ns.lladdr);
+	} else {
+		/* Multicast from a unicast source: the option, our MAC. */
+		KUNIT_EXPECT_TRUE(test, ns.lladdr &&
+				  ether_addr_equal(ns.lladdr,
+						   priv->dev->dev_addr));
+	}
 	kfree_skb(skb);
+}
+
+static void extnet_nd_test_probe(struct kunit *test)
+{
+	nd_test_check_probe(test, &in6addr_any);
+}
+
+static void extnet_nd_test_probe_src(struct kunit *test)
+{
+	/* fe80::fc00:ff:fe00:1, a link-local address of the device. */
+	const struct in6_addr ll = {
+		.s6_addr = { 0xfe, 0x80, [8] = 0xfc, 0x00, 0x00, 0xff,
+			     0xfe, 0x00, 0x00, 0x01 },
+	};
+
+	nd_test_check_probe(test, &ll);
 }
 
 static struct kunit_case extnet_nd_test_cases[] = {
@@ -384,6 +411,7 @@ static struct kunit_case extnet_nd_test_cases[] = {
 	KUNIT_CASE(extnet_nd_test_na_dev_mac),
 	KUNIT_CASE(extnet_nd_test_na_dad),
 	KUNIT_CASE(extnet_nd_test_probe),
+	KUNIT_CASE(extnet_nd_test_probe_src),
 	{}
 };
 
