@@ -251,6 +251,11 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	/* From here skb->data is at the inner Ethernet header. */
 	if (!pskb_may_pull(skb, ETH_HLEN))
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_MALFORMED);
+	/* eth_type_trans() will pull the header without updating a
+	 * CHECKSUM_COMPLETE sum (vxlan and geneve fix it up after it): take
+	 * it out now, before both MACs are rewritten.
+	 */
+	skb_postpull_rcsum(skb, skb->data, ETH_HLEN);
 	skb_reset_mac_header(skb);
 	switch (eth_hdr(skb)->h_proto) {
 	case htons(ETH_P_IP):

@@ -394,6 +394,15 @@ int extnet_socket_send6(struct extnet_dev *priv, struct extnet_entry *entry,
 
 	tos = ip_tunnel_ecn_encap(0, (const struct iphdr *)(skb->data + ETH_HLEN),
 				  skb);
+	/* What belongs to the inner packet (its conntrack entry, its dst,
+	 * br_netfilter's extension) must not follow it into the outer one:
+	 * iptunnel_xmit() scrubs for IPv4, udp_tunnel6_xmit_skb() does not.
+	 * Then, as the outer IPv4 header has DF clear, the underlay may
+	 * fragment what extnet_pmtu_check() let through (an inner packet that
+	 * allows fragmentation), where ip6_fragment() would drop it.
+	 */
+	skb_scrub_packet(skb, false);
+	skb->ignore_df = 1;
 	ret = iptunnel_handle_offloads(skb, SKB_GSO_UDP_TUNNEL_CSUM);
 	if (unlikely(ret))
 		goto err_route;
