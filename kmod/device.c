@@ -358,6 +358,11 @@ static void extnet_setup(struct net_device *dev)
 	dev->priv_destructor = extnet_destructor;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_NO_QUEUE;
+	/* Routed, extnet_pmtu_check() lowers the PMTU of the route a packet
+	 * came by: it needs that dst (the transmit path drops it when it
+	 * encapsulates: skb_scrub_packet()).
+	 */
+	netif_keep_dst(dev);
 	/* The socket binding and the tables belong to the namespace. */
 	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL | features;
 	dev->hw_features |= features;

@@ -17,7 +17,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 40
+ktap_plan 43
 
 # routes_are NS WANT [TABLE]: the destinations of NS's protocol 245 routes in
 # TABLE (default main), sorted and space-separated, are exactly WANT.
@@ -109,6 +109,22 @@ check "unmapped source 203.0.113.13 does not reach hB1" bash -c \
 	"! nsexec hA1 ping -c 2 -i 0.2 -W 1 -I 203.0.113.13 203.0.113.21"
 check "... and is counted as spoofed on gB" \
 	test "$(counter gB ext0 rx_drop_spoofed)" -gt "$before"
+
+# Path MTU, routed: gB's path to gA's VTEP carries 1400 bytes (a route MTU),
+# ext0's MTU follows wan0's (1450). A 1450-byte packet with DF from hB1 is
+# sent (the underlay fragments the outer packet) and lowers the PMTU of gB's
+# route to hA1 to 1350: gB's own packets then fit (forwarding keeps using
+# the device MTU unless ip_forward_use_pmtu is set).
+run ip -n gB route add "$UL_A/32" dev wan0 mtu 1400
+nsexec hB1 ping -M "do" -s 1422 -c 1 -W 3 203.0.113.11 >/dev/null 2>&1 || true
+check "routed: an oversized packet lowers the PMTU of gB's route to 1350" \
+	bash -c "ip -n gB route get 203.0.113.11 | grep -q 'mtu 1350'"
+check "routed: gB's own 1450-byte DF packet is then refused, mtu 1350" bash -c \
+	"nsexec gB ping -M do -s 1422 -c 1 -W 3 203.0.113.11 2>&1 | grep -q 'mtu=1350'"
+check "routed: packets that fit still cross" in_ns hB1 ping -s 1322 -c 1 -W 3 203.0.113.11
+run ip -n gB route del "$UL_A/32" dev wan0 mtu 1400
+run ip -n gB route flush cache
+run ip -n hB1 route flush cache
 
 # ---- IPv6: the same over 2001:db8:1::/64 (proxy NDP on gB's host link).
 for h in hA1:11 hA2:12 hB1:21; do
