@@ -144,15 +144,20 @@ hostile_ns() {
 		test "$c1" -eq $((c0 + 1)) && test "$na1" -eq "$na0"
 	fi
 }
-# hA1's own NUD for 2001:db8:1::21 would be answered too and move
-# na_replies: its entry is held permanent (at ext0's MAC, what the proxy NA
-# gave) while the hostile frames are sent.
-run ip -n hA1 -6 neigh replace 2001:db8:1::21 lladdr "$ext_mac" dev eth0 nud permanent
+# The hosts' own NUD for 2001:db8:1::21 (hA1 sent it echoes, hA2 answered
+# hB1's) would be answered too and move na_replies: their entries are held
+# permanent (at ext0's MAC, what the proxy NA gave) while the hostile
+# frames are sent.
+for h in hA1 hA2; do
+	run ip -n "$h" -6 neigh replace 2001:db8:1::21 lladdr "$ext_mac" dev eth0 nud permanent
+done
 check "valid NS (control) answered" hostile_ns control ns na_replies
 for kind in ns-hoplimit ns-csum ns-short ns-code ns-target-mcast ns-opt-len0 ns-dad-sllao; do
 	check "hostile $kind dropped as tx_drop_malformed" hostile_ns "$kind" "$kind" tx_drop_malformed
 done
-run ip -n hA1 -6 neigh del 2001:db8:1::21 dev eth0
+for h in hA1 hA2; do
+	run ip -n "$h" -6 neigh del 2001:db8:1::21 dev eth0
+done
 check "sites still talk after the hostile NS" in_ns hA1 ping -6 -c 1 -W 3 2001:db8:1::21
 
 capture_stop
