@@ -100,34 +100,51 @@ static void claim_mac(struct net_device *dev)
 }
 
 /* The bridge adds its local entry after telling us about the new master,
- * so claim the MAC a moment later, from a work holding a reference.
+ * so claim the MAC a moment later, from a work holding a reference. The
+ * same work follows the underlay's MTU when the local IPv6 address comes,
+ * which is told in atomic context.
  */
-static void bridge_work(struct work_struct *work)
+static void rtnl_work(struct work_struct *work)
 {
 	struct extnet_dev *priv = container_of(work, struct extnet_dev,
-					       bridge_work);
+					       rtnl_work);
 
 	rtnl_lock();
-	if (priv->dev->reg_state == NETREG_REGISTERED)
+	if (priv->dev->reg_state == NETREG_REGISTERED) {
 		claim_mac(priv->dev);
+		extnet_pmtu_follow_underlay(priv);
+	}
 	rtnl_unlock();
 	dev_put(priv->dev);
+}
+
+/**
+ * extnet_device_schedule() - run the device's RTNL work soon
+ * @priv: the device
+ *
+ * The work claims the device's MAC in its bridge's FDB and re-runs
+ * extnet_pmtu_follow_underlay(). It holds a reference on the device
+ * until it has run.
+ *
+ * Context: any.
+ */
+void extnet_device_schedule(struct extnet_dev *priv)
+{
+	dev_hold(priv->dev);
+	if (!schedule_work(&priv->rtnl_work))
+		dev_put(priv->dev);
 }
 
 static int extnet_netdev_event(struct notifier_block *nb, unsigned long event,
 			       void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
-	struct extnet_dev *priv;
 
 	extnet_pmtu_netdev_event(dev, event);
 	if (dev->rtnl_link_ops != &extnet_link_ops ||
 	    (event != NETDEV_CHANGEUPPER && event != NETDEV_CHANGEADDR))
 		return NOTIFY_DONE;
-	priv = netdev_priv(dev);
-	dev_hold(dev);
-	if (!schedule_work(&priv->bridge_work))
-		dev_put(dev);
+	extnet_device_schedule(netdev_priv(dev));
 	return NOTIFY_DONE;
 }
 
@@ -319,8 +336,8 @@ static void extnet_destructor(struct net_device *dev)
 {
 	struct extnet_dev *priv = netdev_priv(dev);
 
-	/* bridge_work() may still be returning from its dev_put(). */
-	flush_work(&priv->bridge_work);
+	/* rtnl_work() may still be returning from its dev_put(). */
+	flush_work(&priv->rtnl_work);
 	extnet_neigh_destroy(&priv->neighs);
 	extnet_table_destroy(&priv->table);
 	free_percpu(priv->counters);
@@ -390,7 +407,7 @@ static void extnet_setup(struct net_device *dev)
 	priv->cfg.ageing = EXTNET_DEFAULT_AGEING * HZ;
 	priv->routes.table = RT_TABLE_MAIN;
 	INIT_HLIST_NODE(&priv->vni_node);
-	INIT_WORK(&priv->bridge_work, bridge_work);
+	INIT_WORK(&priv->rtnl_work, rtnl_work);
 }
 
 static int extnet_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -471,11 +488,16 @@ int extnet_device_init(void)
 	ret = register_netdevice_notifier(&extnet_notifier);
 	if (ret)
 		goto err_pernet;
-	ret = rtnl_link_register(&extnet_link_ops);
+	ret = extnet_pmtu_init();
 	if (ret)
 		goto err_notifier;
+	ret = rtnl_link_register(&extnet_link_ops);
+	if (ret)
+		goto err_pmtu;
 	return 0;
 
+err_pmtu:
+	extnet_pmtu_uninit();
 err_notifier:
 	unregister_netdevice_notifier(&extnet_notifier);
 err_pernet:
@@ -491,6 +513,7 @@ err_pernet:
 void extnet_device_uninit(void)
 {
 	rtnl_link_unregister(&extnet_link_ops);
+	extnet_pmtu_uninit();
 	unregister_netdevice_notifier(&extnet_notifier);
 	unregister_pernet_device(&extnet_net_ops);
 }

@@ -96,8 +96,8 @@ struct extnet_routes {
  * @neighs: learned local neighbours
  * @gro_cells: NAPI contexts delivering decapsulated frames
  * @counters: per-CPU counters, enum extnet_stats_attr
- * @bridge_work: claims the device's MAC in its bridge's FDB, see
- *	extnet_device_claim_mac()
+ * @rtnl_work: claims the device's MAC in its bridge's FDB and follows
+ *	the underlay's MTU, see extnet_device_schedule()
  * @mtu_auto: dev->mtu set by extnet_pmtu_follow_underlay(), 0 if none;
  *	under RTNL
  * @mtu_saved: dev->mtu before that, restored on joining a bridge
@@ -113,7 +113,7 @@ struct extnet_dev {
 	struct extnet_neigh_table neighs;
 	struct gro_cells gro_cells;
 	struct extnet_counters __percpu *counters;
-	struct work_struct bridge_work;
+	struct work_struct rtnl_work;
 	unsigned int mtu_auto;
 	unsigned int mtu_saved;
 	struct extnet_routes routes;
@@ -171,6 +171,7 @@ struct extnet_dev *extnet_device_get(struct net *net, struct nlattr *ifindex,
 				     struct nlattr *ifname,
 				     struct netlink_ext_ack *extack);
 void extnet_device_put(struct extnet_dev *priv);
+void extnet_device_schedule(struct extnet_dev *priv);
 int extnet_device_reconfigure(struct extnet_dev *priv,
 			      const struct extnet_cfg *cfg,
 			      struct netlink_ext_ack *extack);

@@ -27,6 +27,7 @@
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
 #include <asm/unaligned.h>
+#include <net/addrconf.h>
 #include <net/checksum.h>
 #include <net/dst_cache.h>
 #include <net/ipv6_stubs.h>
@@ -91,6 +92,36 @@ bool extnet_pmtu_check(struct extnet_dev *priv, struct sk_buff *skb,
 	return true;
 }
 
+/* The device holding the local VTEP address (the IPv4 one if both are
+ * set), and the bytes the encapsulation of that family adds.
+ */
+static struct net_device *underlay_dev(struct extnet_dev *priv,
+				       unsigned int *overhead)
+{
+	struct net *net = dev_net(priv->dev);
+	struct net_device *lower = NULL;
+
+	if (priv->cfg.local4) {
+		*overhead = EXTNET_OVERHEAD4;
+		return __ip_dev_find(net, priv->cfg.local4, false);
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (ipv6_addr_any(&priv->cfg.local6))
+		return NULL;
+	*overhead = EXTNET_OVERHEAD6;
+	lower = ipv6_dev_find(net, &priv->cfg.local6, NULL);
+	if (lower)
+		return lower;
+	/* Tentative: the end of DAD is not notified, so take it now. */
+	for_each_netdev(net, lower)
+		if (ipv6_chk_addr_and_flags(net, &priv->cfg.local6, lower,
+					    false, 1, 0))
+			return lower;
+	lower = NULL;
+#endif
+	return lower;
+}
+
 /**
  * extnet_pmtu_follow_underlay() - set the MTU of a device from its underlay
  * @priv: the device
@@ -98,22 +129,26 @@ bool extnet_pmtu_check(struct extnet_dev *priv, struct sk_buff *skb,
  * A device that is not a bridge port is an interface of the host itself
  * (routed use): the host's stack must see the MTU the tunnel really
  * carries, so dev->mtu becomes the MTU of the underlay device holding the
- * local VTEP address less EXTNET_OVERHEAD4 (1500 - 50 = 1450, 1400 - 50 =
- * 1350). Smaller paths to single VTEPs are learned per destination (see
- * extnet_pmtu_check()). A bridge port keeps the segment's MTU (the hosts'
- * 1500): the bridge would drop larger frames silently, and PMTU is then
- * handled per packet with ICMP. When a device whose MTU was set here joins
- * a bridge, the MTU it had before is restored. Nothing changes while no
- * local address is configured or no device holds it.
+ * local VTEP address less the encapsulation: EXTNET_OVERHEAD4 for an IPv4
+ * local address (1500 - 50 = 1450, 1400 - 50 = 1350), EXTNET_OVERHEAD6 if
+ * only an IPv6 one is set (1500 - 70 = 1430). Smaller paths to single
+ * VTEPs are learned per destination (see extnet_pmtu_check()). A bridge
+ * port keeps the segment's MTU (the hosts' 1500): the bridge would drop
+ * larger frames silently, and PMTU is then handled per packet with ICMP.
+ * When a device whose MTU was set here joins a bridge, the MTU it had
+ * before is restored. Nothing changes while no local address is
+ * configured or no device holds it.
  *
  * Called when the local address changes, when the device joins or leaves a
- * master, and when the MTU of another device of the namespace changes.
+ * master, when the MTU of another device of the namespace changes, and
+ * when the local address is added to a device of the namespace.
  *
  * Context: RTNL held.
  */
 void extnet_pmtu_follow_underlay(struct extnet_dev *priv)
 {
 	struct net_device *dev = priv->dev;
+	unsigned int overhead;
 	struct net_device *lower;
 	int mtu;
 
@@ -124,12 +159,10 @@ void extnet_pmtu_follow_underlay(struct extnet_dev *priv)
 			priv->mtu_auto = 0;
 		return;
 	}
-	if (!priv->cfg.local4)
-		return;
-	lower = __ip_dev_find(dev_net(dev), priv->cfg.local4, false);
+	lower = underlay_dev(priv, &overhead);
 	if (!lower || lower == dev)
 		return;
-	mtu = clamp_t(int, (int)lower->mtu - (int)EXTNET_OVERHEAD4,
+	mtu = clamp_t(int, (int)lower->mtu - (int)overhead,
 		      dev->min_mtu, dev->max_mtu);
 	if (mtu == dev->mtu)
 		return;
@@ -137,6 +170,94 @@ void extnet_pmtu_follow_underlay(struct extnet_dev *priv)
 		priv->mtu_saved = dev->mtu;
 	if (!dev_set_mtu(dev, mtu))
 		priv->mtu_auto = mtu;
+}
+
+/* An IPv4 address was added: follow it if it is some device's local VTEP
+ * address. Blocking chain, RTNL held.
+ */
+static int inetaddr_event(struct notifier_block *nb, unsigned long event,
+			  void *ptr)
+{
+	struct in_ifaddr *ifa = ptr;
+	struct net_device *d;
+
+	if (event != NETDEV_UP)
+		return NOTIFY_DONE;
+	for_each_netdev(dev_net(ifa->ifa_dev->dev), d)
+		if (d->rtnl_link_ops == &extnet_link_ops &&
+		    ((struct extnet_dev *)netdev_priv(d))->cfg.local4 ==
+		    ifa->ifa_local)
+			extnet_pmtu_follow_underlay(netdev_priv(d));
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block inetaddr_notifier = {
+	.notifier_call = inetaddr_event,
+};
+
+#if IS_ENABLED(CONFIG_IPV6)
+/* The same for IPv6, told in atomic context (RCU): defer to the device's
+ * RTNL work.
+ */
+static int inet6addr_event(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
+{
+	struct inet6_ifaddr *ifp = ptr;
+	struct extnet_dev *priv;
+	struct net_device *d;
+
+	if (event != NETDEV_UP)
+		return NOTIFY_DONE;
+	for_each_netdev_rcu(dev_net(ifp->idev->dev), d) {
+		if (d->rtnl_link_ops != &extnet_link_ops)
+			continue;
+		priv = netdev_priv(d);
+		if (ipv6_addr_equal(&priv->cfg.local6, &ifp->addr))
+			extnet_device_schedule(priv);
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block inet6addr_notifier = {
+	.notifier_call = inet6addr_event,
+};
+#endif
+
+/**
+ * extnet_pmtu_init() - follow the addresses of the underlay
+ *
+ * Registers the address notifiers through which a device learns that its
+ * local VTEP address was added to a device (extnet_pmtu_follow_underlay()).
+ *
+ * Context: module init.
+ * Return: 0 or the error of register_inetaddr_notifier().
+ */
+int extnet_pmtu_init(void)
+{
+	int ret;
+
+	ret = register_inetaddr_notifier(&inetaddr_notifier);
+	if (ret)
+		return ret;
+#if IS_ENABLED(CONFIG_IPV6)
+	ret = register_inet6addr_notifier(&inet6addr_notifier);
+	if (ret)
+		unregister_inetaddr_notifier(&inetaddr_notifier);
+#endif
+	return ret;
+}
+
+/**
+ * extnet_pmtu_uninit() - undo extnet_pmtu_init()
+ *
+ * Context: module exit, after the devices are gone.
+ */
+void extnet_pmtu_uninit(void)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	unregister_inet6addr_notifier(&inet6addr_notifier);
+#endif
+	unregister_inetaddr_notifier(&inetaddr_notifier);
 }
 
 /**

@@ -15,6 +15,8 @@ struct dst_entry;
 struct sk_buff;
 struct net_device;
 
+int extnet_pmtu_init(void);
+void extnet_pmtu_uninit(void);
 void extnet_pmtu_follow_underlay(struct extnet_dev *priv);
 void extnet_pmtu_netdev_event(struct net_device *dev, unsigned long event);
 bool extnet_pmtu_check(struct extnet_dev *priv, struct sk_buff *skb,

@@ -145,7 +145,8 @@ static struct extnet_sock *tunnel_sock_get(struct net *net, __be16 port,
  * @extack: error report
  *
  * Moves the device from the socket it is bound to, if any, in one step:
- * on failure it stays where it was.
+ * on failure it stays where it was. A move waits for an RCU grace period
+ * between leaving the old chain and joining the new one.
  *
  * Context: RTNL held.
  * Return: 0, -EADDRINUSE (another device serves @vni on @port), or the
@@ -174,6 +175,10 @@ int extnet_socket_bind(struct extnet_dev *priv, u32 vni, __be16 port,
 	if (old) {
 		hlist_del_init_rcu(&priv->vni_node);
 		old->users--;
+		/* A reader standing on the node would otherwise follow it
+		 * into the new chain and miss the rest of the old one.
+		 */
+		synchronize_net();
 	}
 	hlist_add_head_rcu(&priv->vni_node, vni_head(es, vni));
 	es->users++;

@@ -50,7 +50,8 @@ static void tunnel(struct extnet_dev *priv, struct extnet_entry *entry,
 		/* Too big: answered with ICMP (pmtu.c), counted there. */
 		if (ret == -EMSGSIZE)
 			return;
-		extnet_count(priv, EXTNET_STATS_A_TX_DROP_NO_ROUTE);
+		if (ret != -ENOMEM)
+			extnet_count(priv, EXTNET_STATS_A_TX_DROP_NO_ROUTE);
 		dev_core_stats_tx_dropped_inc(priv->dev);
 		return;
 	}

@@ -10,7 +10,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 45
+ktap_plan 51
 
 # has VAR ERE: the text in variable VAR matches ERE (check runs commands
 # with stdin closed).
@@ -189,6 +189,36 @@ check "wan0 at 1300: ext1 follows (1250), bridged ext0 stays at 1500" bash -c \
 in_ns gA ip link set ext1 master br0
 check "ext1 joining br0 gets MTU 1500 back; br0 stays at 1500" bash -c \
 	"ip -n gA link show ext1 | grep -q ' mtu 1500 ' && ip -n gA link show br0 | grep -q ' mtu 1500 '"
+
+# mtu_is DEV MTU: gA's DEV has that MTU.
+mtu_is() {
+	ip -n gA link show "$1" | grep -q " mtu $2 "
+}
+
+# With only an IPv6 local address the encapsulation takes 70 bytes.
+in_ns gA ip link add ext2 type extnet
+in_ns gA extnet link set ext2 vni 5003 local 2001:db8:ff::1
+check "ext2 (IPv6 local address) gets MTU 1300 - 70 = 1230" mtu_is ext2 1230
+
+# A local address no device holds yet is followed once it is added: IPv4
+# (told under RTNL) and IPv6 while still tentative (told in atomic context).
+in_ns gA ip link add ext3 type extnet
+in_ns gA extnet link set ext3 vni 5004 local 192.0.2.77
+in_ns gA ip link add ext4 type extnet
+in_ns gA extnet link set ext4 vni 5005 local 2001:db8:ff::77
+check "ext3 and ext4 (local address on no device) keep MTU 1500" bash -c \
+	"ip -n gA link show ext3 | grep -q ' mtu 1500 ' && ip -n gA link show ext4 | grep -q ' mtu 1500 '"
+run ip -n gA addr add 192.0.2.77/32 dev wan0
+check "192.0.2.77 added to wan0: ext3 follows (1250)" mtu_is ext3 1250
+in_ns gA sysctl -qw net.ipv6.conf.wan0.dad_transmits=10
+run ip -n gA addr add 2001:db8:ff::77/64 dev wan0
+check "2001:db8:ff::77 added to wan0: ext4 follows (1230)" wait_for -t 5 mtu_is ext4 1230
+check "... while the address is still tentative" bash -c \
+	"ip -n gA -6 addr show dev wan0 | grep -F 2001:db8:ff::77 | grep -q tentative"
+run ip -n gA link set wan0 mtu 1280
+check "wan0 at 1280: ext2, ext3, ext4 follow (1210, 1230, 1210)" bash -c \
+	"ip -n gA link show ext2 | grep -q ' mtu 1210 ' && ip -n gA link show ext3 | grep -q ' mtu 1230 ' &&
+	 ip -n gA link show ext4 | grep -q ' mtu 1210 '"
 
 diag "$(extnet -n gA -s link show ext0)"
 ktap_finish

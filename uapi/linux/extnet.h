@@ -440,9 +440,12 @@ enum extnet_neigh_attr {
  * @EXTNET_STATS_A_TX_DROP_CONFLICT: source address is mapped as remote:
  *	a duplicate address or a loop
  * @EXTNET_STATS_A_TX_DROP_NO_ROUTE: no underlay route to the VTEP, or the
- *	device has no local VTEP address
+ *	device has no local VTEP address (a frame dropped for want of memory
+ *	is counted only in the device's tx_dropped)
  * @EXTNET_STATS_A_RX_DROP_MALFORMED: VXLAN header invalid (I flag missing,
- *	reserved bits set) or inner frame truncated
+ *	reserved bits set), inner frame truncated, or an outer header marked
+ *	CE over an inner packet that is not ECN-capable (dropped as RFC 6040
+ *	§4.2 says)
  * @EXTNET_STATS_A_RX_DROP_UNKNOWN_VNI: VXLAN on this device's port for a
  *	VNI no device of the namespace serves (counted by every device bound
  *	to that port)
