@@ -173,30 +173,38 @@ out_put:
 	return ret;
 }
 
-/* cb->args[0]: ifindex to resume from. */
+/*
+ * cb->args[0]: extnet devices already sent. The namespace's device list is
+ * in the order devices were registered, not by ifindex (one can be chosen),
+ * so the dump resumes by position; a device added or removed in between
+ * changes dev_base_seq and flags the messages NLM_F_DUMP_INTR, as in
+ * rtnetlink's dumps.
+ */
 static int link_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
 	struct net_device *dev;
+	struct nlmsghdr *nlh;
+	unsigned long i = 0;
 	int ret = 0;
 
 	rcu_read_lock();
+	cb->seq = READ_ONCE(net->dev_base_seq);
 	for_each_netdev_rcu(net, dev) {
-		if (dev->rtnl_link_ops != &extnet_link_ops ||
-		    dev->ifindex < cb->args[0])
+		if (dev->rtnl_link_ops != &extnet_link_ops)
 			continue;
+		if (i++ < cb->args[0])
+			continue;
+		nlh = (struct nlmsghdr *)skb_tail_pointer(skb);
 		ret = fill_link(skb, netdev_priv(dev),
 				NETLINK_CB(cb->skb).portid,
 				cb->nlh->nlmsg_seq, NLM_F_MULTI);
 		if (ret)
 			break;
-		cb->args[0] = dev->ifindex + 1;
+		nl_dump_check_consistent(cb, nlh);
+		cb->args[0] = i;
 	}
 	rcu_read_unlock();
-	/* Ifindexes only grow in for_each_netdev() order on a fresh list,
-	 * but not after renames: a device moved in the list may be skipped
-	 * or repeated, as in rtnetlink dumps.
-	 */
 	return ret && !skb->len ? ret : skb->len;
 }
 
@@ -233,9 +241,7 @@ static int link_set_doit(struct sk_buff *skb, struct genl_info *info)
 		cfg.vni = nla_get_u32(attrs[EXTNET_A_VNI]);
 	if (attrs[EXTNET_A_LOCAL4]) {
 		cfg.local4 = nla_get_in_addr(attrs[EXTNET_A_LOCAL4]);
-		if (cfg.local4 && (ipv4_is_multicast(cfg.local4) ||
-				   ipv4_is_lbcast(cfg.local4) ||
-				   ipv4_is_zeronet(cfg.local4))) {
+		if (cfg.local4 && !extnet_addr4_is_host(cfg.local4)) {
 			NL_SET_ERR_MSG_ATTR(info->extack, attrs[EXTNET_A_LOCAL4],
 					    "Local VTEP address must be unicast");
 			goto out_put;
@@ -252,8 +258,7 @@ static int link_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (attrs[EXTNET_A_PROBE_SRC4]) {
 		cfg.probe_src4 = nla_get_in_addr(attrs[EXTNET_A_PROBE_SRC4]);
-		if (ipv4_is_multicast(cfg.probe_src4) ||
-		    ipv4_is_lbcast(cfg.probe_src4)) {
+		if (cfg.probe_src4 && !extnet_addr4_is_host(cfg.probe_src4)) {
 			NL_SET_ERR_MSG_ATTR(info->extack,
 					    attrs[EXTNET_A_PROBE_SRC4],
 					    "Probe source must be unicast or 0.0.0.0");
@@ -286,6 +291,7 @@ static int link_set_doit(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_ERR_MSG_ATTR(info->extack,
 					    attrs[EXTNET_A_MSS_CLAMP],
 					    "MSS clamp must be 0 (off), 65535 (auto) or 536..65495");
+			ret = -ERANGE;
 			goto out_put;
 		}
 	}
@@ -619,6 +625,10 @@ static int map_move_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *attr;
 	int ret;
 
+	if (map_count(info) > 1) {
+		NL_SET_ERR_MSG(extack, "map move takes one mapping entry");
+		return -EINVAL;
+	}
 	priv = lookup_device(genl_info_net(info), info->attrs, extack);
 	if (IS_ERR(priv))
 		return PTR_ERR(priv);
@@ -689,61 +699,108 @@ out_put:
 
 /*
  * Table dumps walk the rhashtable's buckets directly and keep only a
- * position between dumpit calls (cb->args[0]: bucket, cb->args[1]: entries
- * already sent from it, cb->seq: the bucket table it refers to). Nothing is
- * held between calls: a reader that stops reading holds up neither the
- * device nor its deletion. If the table was resized in between, the dump
- * starts over on the new table and flags its messages NLM_F_DUMP_INTR, as
- * rhashtable walks do: entries may repeat, but none present throughout is
- * missed.
+ * position between dumpit calls (struct dump_pos in cb->ctx): the bucket,
+ * and the key of the last object sent from it. Nothing is held between
+ * calls: a reader that stops reading holds up neither the device nor its
+ * deletion. rhashtable inserts at the head of a chain, so the objects after
+ * that key are the ones not sent yet, whatever was added or removed before
+ * it. If that object itself was removed, or the table was resized, the
+ * bucket or the whole table is sent again and the messages from then on
+ * are flagged NLM_F_DUMP_INTR (cb->seq changes): objects may repeat, but
+ * none present throughout the dump is missed.
  */
+struct dump_pos {
+	unsigned long bucket;
+	u32 hash_rnd;
+	bool started;
+	bool in_bucket;
+	u8 key[sizeof(struct in6_addr)];
+};
+
+static_assert(sizeof(struct dump_pos) <=
+	      sizeof_field(struct netlink_callback, ctx));
+
+/* Sends the objects of @bucket after @p->key (all if !@p->in_bucket). */
+static int dump_bucket(struct sk_buff *skb, struct netlink_callback *cb,
+		       struct extnet_dev *priv, struct rhashtable *h,
+		       const struct bucket_table *tbl, struct dump_pos *p,
+		       int (*fill)(struct sk_buff *, struct netlink_callback *,
+				   struct extnet_dev *, void *))
+{
+	unsigned int key_len = min_t(unsigned int, h->p.key_len,
+				     sizeof(p->key));
+	bool skipping = p->in_bucket;
+	struct rhash_head *pos;
+	const u8 *key;
+	int ret;
+
+retry:
+	rht_for_each_rcu(pos, tbl, p->bucket) {
+		key = (const u8 *)rht_obj(h, pos) + h->p.key_offset;
+		if (skipping) {
+			skipping = memcmp(key, p->key, key_len);
+			continue;
+		}
+		ret = fill(skb, cb, priv, rht_obj(h, pos));
+		if (ret)
+			return ret;
+		memcpy(p->key, key, key_len);
+		p->in_bucket = true;
+	}
+	if (skipping) {
+		/* The last object sent is gone: send the bucket again. */
+		skipping = false;
+		p->in_bucket = false;
+		cb->seq++;
+		goto retry;
+	}
+	return 0;
+}
+
 static int dump_table(struct sk_buff *skb, struct netlink_callback *cb,
 		      struct rhashtable *(*ht)(struct extnet_dev *),
 		      int (*fill)(struct sk_buff *, struct netlink_callback *,
 				  struct extnet_dev *, void *))
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	unsigned long bucket = cb->args[0], skip = cb->args[1];
+	struct dump_pos *p = (struct dump_pos *)cb->ctx;
 	const struct bucket_table *tbl;
 	struct extnet_dev *priv;
-	struct rhash_head *pos;
 	struct rhashtable *h;
 	int ret = 0;
 
 	priv = lookup_device(sock_net(cb->skb->sk), info->attrs, cb->extack);
 	if (IS_ERR(priv))
 		/* Gone since the first call: the dump just ends. */
-		return cb->args[2] ? 0 : PTR_ERR(priv);
-	cb->args[2] = 1;
+		return p->started ? 0 : PTR_ERR(priv);
+	if (!p->started) {
+		p->started = true;
+		/* Non-zero, so that genl_dump_check_consistent() sees changes. */
+		cb->seq = 1;
+	}
 
 	rcu_read_lock();
 	h = ht(priv);
 	tbl = rht_dereference_rcu(h->tbl, h);
 	while (tbl) {
-		if (cb->seq != tbl->hash_rnd) {
-			cb->seq = tbl->hash_rnd;
-			bucket = 0;
-			skip = 0;
+		if (p->hash_rnd != tbl->hash_rnd) {
+			if (p->bucket || p->in_bucket)
+				cb->seq++;
+			p->hash_rnd = tbl->hash_rnd;
+			p->bucket = 0;
+			p->in_bucket = false;
 		}
-		for (; bucket < tbl->size; bucket++, skip = 0) {
-			unsigned long i = 0;
-
-			rht_for_each_rcu(pos, tbl, bucket) {
-				if (i++ < skip)
-					continue;
-				ret = fill(skb, cb, priv, rht_obj(h, pos));
-				if (ret)
-					goto out;
-				skip++;
-			}
+		for (; p->bucket < tbl->size; p->bucket++) {
+			ret = dump_bucket(skb, cb, priv, h, tbl, p, fill);
+			if (ret)
+				goto out;
+			p->in_bucket = false;
 		}
 		/* A resize in progress: the rest may have moved on. */
 		tbl = rht_dereference_rcu(tbl->future_tbl, h);
 	}
 out:
 	rcu_read_unlock();
-	cb->args[0] = bucket;
-	cb->args[1] = skip;
 	extnet_device_put(priv);
 	return ret && !skb->len ? ret : skb->len;
 }

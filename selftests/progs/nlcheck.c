@@ -315,6 +315,13 @@ static void move_cases(void)
 	expect("map add with announce (move only)", nlh, EINVAL, "map move only");
 
 	nlh = move_req(buf, ext_dev, "203.0.113.52", "192.0.2.2", 0);
+	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
+	put_in(nlh, EXTNET_MAP_A_ADDR4, "203.0.113.53");
+	put_in(nlh, EXTNET_MAP_A_REMOTE4, "192.0.2.2");
+	mnl_attr_nest_end(nlh, nest);
+	expect("map move with two entries", nlh, EINVAL, "one mapping entry");
+
+	nlh = move_req(buf, ext_dev, "203.0.113.52", "192.0.2.2", 0);
 	expect("map move to a VTEP succeeds", nlh, 0, NULL);
 	nlh = move_req(buf, ext_dev, "203.0.113.52", "192.0.2.3", 0);
 	expect("map move to another VTEP succeeds", nlh, 0, NULL);
@@ -367,12 +374,12 @@ static void link_cases(void)
 	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
 	dev_attr(nlh, ext_dev);
 	mnl_attr_put_u16(nlh, EXTNET_A_MSS_CLAMP, 535);
-	expect("MSS clamp below 536", nlh, EINVAL, "MSS clamp");
+	expect("MSS clamp below 536", nlh, ERANGE, "MSS clamp");
 
 	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
 	dev_attr(nlh, ext_dev);
 	mnl_attr_put_u16(nlh, EXTNET_A_MSS_CLAMP, 65496);
-	expect("MSS clamp above 65495", nlh, EINVAL, "MSS clamp");
+	expect("MSS clamp above 65495", nlh, ERANGE, "MSS clamp");
 
 	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
 	dev_attr(nlh, ext_dev);
@@ -917,6 +924,16 @@ static void malformed_cases(void)
 	put_in(nlh, EXTNET_A_PROBE_SRC4, "255.255.255.255");
 	expect("broadcast probe source", nlh, EINVAL, "Probe source");
 
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	put_in(nlh, EXTNET_A_PROBE_SRC4, "127.0.0.1");
+	expect("loopback probe source", nlh, EINVAL, "Probe source");
+
+	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+	dev_attr(nlh, ext_dev);
+	put_in(nlh, EXTNET_A_LOCAL4, "127.0.0.1");
+	expect("loopback local address", nlh, EINVAL, "unicast");
+
 	nlh = map_req(buf, EXTNET_CMD_MAP_ADD, 0, ext_dev, "127.0.0.1",
 		      "192.0.2.2");
 	expect("map add of a loopback address", nlh, EINVAL, "unicast");
@@ -1307,6 +1324,7 @@ struct dump {
 	unsigned int seq, ifindex;
 	unsigned short seen[NADDR];
 	unsigned int msgs, dups, bad, steps;
+	unsigned int intr;	/* messages flagged NLM_F_DUMP_INTR */
 	int error;		/* of NLMSG_DONE/NLMSG_ERROR, or a recv errno */
 	bool done;
 };
@@ -1328,6 +1346,7 @@ static void dump_msg(struct dump *d, const struct nlmsghdr *nlh)
 				idx = doc_index(ntohl(mnl_attr_get_u32(b)));
 	}
 	d->msgs++;
+	d->intr += !!(nlh->nlmsg_flags & NLM_F_DUMP_INTR);
 	if (ifindex != d->ifindex || idx < 0)
 		d->bad++;
 	else if (d->seen[idx]++)
@@ -1578,6 +1597,174 @@ static void dump_while_adding_case(void)
 	result(ip_link("del", dev), "device deleted after the dump", NULL);
 }
 
+/* The index of the last entry in the datagram waiting on @d's socket,
+ * left there; -1 if none.
+ */
+static int peek_last(struct dump *d)
+{
+	static char buf[4096];
+	const struct nlmsghdr *r;
+	const struct nlattr *a, *b;
+	int len, last = -1;
+
+	len = recv(mnl_socket_get_fd(d->s), buf, sizeof(buf), MSG_PEEK);
+	for (r = (struct nlmsghdr *)buf; len > 0 && mnl_nlmsg_ok(r, len);
+	     r = mnl_nlmsg_next(r, &len)) {
+		if (r->nlmsg_type != family)
+			continue;
+		mnl_attr_for_each(a, r, sizeof(struct genlmsghdr)) {
+			if (mnl_attr_get_type(a) != EXTNET_A_MAP)
+				continue;
+			mnl_attr_for_each_nested(b, a)
+				if (mnl_attr_get_type(b) == EXTNET_MAP_A_ADDR4 &&
+				    mnl_attr_get_payload_len(b) == 4)
+					last = doc_index(ntohl(mnl_attr_get_u32(b)));
+		}
+	}
+	return last;
+}
+
+/* A dump read a page at a time, the last entry of each page deleted before
+ * the kernel resumes after it. With it gone, the kernel must send its
+ * bucket again (flagging NLM_F_DUMP_INTR) rather than skip what followed
+ * it. Every entry was there until it was sent, so every one must be read.
+ * Few enough deletions that the table never shrinks (a resize restarts the
+ * dump and would hide a skip).
+ */
+static void dump_delete_last_case(void)
+{
+	static const char dev[] = "extdump4";
+	static struct dump d;
+	unsigned int i, bad, missing = 0, deleted = 0;
+	int last;
+
+	if (!ip_link("add", dev)) {
+		result(false, "create a device for the dump cases", NULL);
+		return;
+	}
+	bad = map_range(nl, EXTNET_CMD_MAP_ADD, dev, 0, NADDR, NULL);
+	dump_start(&d, dev, 1);
+	do {
+		/* The kernel resumes after the last entry of the page now
+		 * queued (it fills the next one when this one is read).
+		 */
+		last = peek_last(&d);
+		if (last < 0)
+			continue;
+		bad += !!map_op(nl, EXTNET_CMD_MAP_DEL, dev, last, 0);
+		deleted++;
+	} while (dump_step(&d));
+	mnl_socket_close(d.s);
+	for (i = 0; i < NADDR; i++)
+		missing += !d.seen[i];
+	result(!bad && deleted >= 4 && !d.error && !d.bad && !missing,
+	       "dump resumes after the last entry it sent, deleted meanwhile",
+	       "%u deleted, %u failed; %u reads, %u messages, %u missing, %u repeated, error %d",
+	       deleted, bad, d.steps, d.msgs, missing, d.dups, d.error);
+	result(d.intr > 0, "... and flags the bucket sent again NLM_F_DUMP_INTR",
+	       "%u of %u messages flagged", d.intr, d.msgs);
+	result(ip_link("del", dev), "device deleted after the dump", NULL);
+}
+
+/* Runs "ip -batch -" on @script; true if every command worked. Exec'd
+ * directly: the guest's /bin/sh may prefer busybox's ip, which has no
+ * -batch.
+ */
+static bool ip_batch(const char *script)
+{
+	size_t len = strlen(script), off = 0;
+	int pfd[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return false;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		dup2(pfd[0], 0);
+		close(pfd[0]);
+		close(pfd[1]);
+		execlp("ip", "ip", "-batch", "-", (char *)NULL);
+		exit(127);
+	}
+	close(pfd[0]);
+	while (pid > 0 && off < len) {
+		n = write(pfd[1], script + off, len - off);
+		if (n <= 0)
+			break;
+		off += n;
+	}
+	close(pfd[1]);
+	return pid > 0 && off == len && waitpid(pid, &status, 0) == pid &&
+	       WIFEXITED(status) && !WEXITSTATUS(status);
+}
+
+/* The device list is in the order devices were made, not by ifindex: 150
+ * devices with falling chosen ifindexes, dumped a page at a time, must all
+ * be listed (a dump resuming by ifindex listed the first page only).
+ */
+static void link_dump_order_case(void)
+{
+	static char buf[4096], script[150 * 48];
+	static bool seen[150];
+	unsigned int i, n = 0, steps = 0, intr = 0;
+	const struct nlmsghdr *r;
+	struct mnl_socket *s;
+	struct nlmsghdr *nlh;
+	const struct nlattr *a;
+	bool done = false;
+	int len, err = 0;
+
+	for (i = 0, len = 0; i < 150; i++)
+		len += snprintf(script + len, sizeof(script) - len,
+				"link add extl%u index %u type extnet\n", i,
+				3000 - i);
+	if (!ip_batch(script)) {
+		result(false, "150 devices with falling ifindexes", NULL);
+		return;
+	}
+	s = new_socket(1);
+	nlh = REQ(EXTNET_CMD_LINK_GET, NLM_F_DUMP);
+	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0)
+		err = errno;
+	while (!err && !done) {
+		len = mnl_socket_recvfrom(s, buf, sizeof(buf));
+		if (len < 0) {
+			err = errno;
+			break;
+		}
+		steps++;
+		for (r = (struct nlmsghdr *)buf; mnl_nlmsg_ok(r, len);
+		     r = mnl_nlmsg_next(r, &len)) {
+			if (r->nlmsg_type == NLMSG_DONE ||
+			    r->nlmsg_type == NLMSG_ERROR) {
+				err = -*(int *)mnl_nlmsg_get_payload(r);
+				done = true;
+				break;
+			}
+			intr += !!(r->nlmsg_flags & NLM_F_DUMP_INTR);
+			mnl_attr_for_each(a, r, sizeof(struct genlmsghdr)) {
+				if (mnl_attr_get_type(a) != EXTNET_A_IFNAME ||
+				    sscanf(mnl_attr_get_str(a), "extl%u", &i) != 1 ||
+				    i >= 150 || seen[i])
+					continue;
+				seen[i] = true;
+				n++;
+			}
+		}
+	}
+	mnl_socket_close(s);
+	result(!err && n == 150 && steps > 2 && !intr,
+	       "link dump a page at a time lists all 150 devices",
+	       "%u listed in %u reads, %u flagged NLM_F_DUMP_INTR, error %d",
+	       n, steps, intr, err);
+	for (i = 0, len = 0; i < 150; i++)
+		len += snprintf(script + len, sizeof(script) - len,
+				"link del extl%u\n", i);
+	result(ip_batch(script), "the 150 devices deleted", NULL);
+}
+
 /* A dump holds the device between reads. Deleting the device must not
  * wait for the reader, who may never read again (reading is unprivileged).
  */
@@ -1712,6 +1899,8 @@ int main(int argc, char **argv)
 	dump_interrupted_case();
 	dump_while_adding_case();
 	dump_delete_case();
+	dump_delete_last_case();
+	link_dump_order_case();
 	printf("# nlcheck: %u passed, %u failed\n", tests - failed, failed);
 	return failed ? 1 : 0;
 usage:

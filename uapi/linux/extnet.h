@@ -18,9 +18,10 @@
  * - Every request names its device with EXTNET_A_IFINDEX or EXTNET_A_IFNAME
  *   (if both are given they must name the same device). The device must be
  *   an extnet device in the requester's network namespace.
- * - Validation is strict: unknown attributes and wrong types are rejected
- *   with -EINVAL, values out of range and attributes of the wrong length
- *   with -ERANGE, each with an extended ack (extack) message.
+ * - Validation is strict: unknown attributes, wrong types, integers of the
+ *   wrong length and invalid addresses are rejected with -EINVAL; values
+ *   out of range and addresses or MACs of the wrong length with -ERANGE;
+ *   each with an extended ack (extack) message.
  * - Commands that change state need CAP_NET_ADMIN in the user namespace that
  *   owns the network namespace (-EPERM otherwise). Reading is unprivileged.
  * - Addresses are in network byte order; other integers in host byte order.
@@ -29,8 +30,9 @@
  * ---------------
  *
  * EXTNET_CMD_LINK_GET (doit: one device; dumpit: all extnet devices of the
- * network namespace). Request: device (doit only). Reply, one message per
- * device:
+ * network namespace, in the order they were created; a device created or
+ * deleted during the dump flags the next message NLM_F_DUMP_INTR).
+ * Request: device (doit only). Reply, one message per device:
  *
  *    EXTNET_A_IFINDEX: NLA_U32
  *    EXTNET_A_IFNAME: NLA_NUL_STRING
@@ -137,10 +139,12 @@
  *            source claimed the address from the wrong side
  *
  *    A dump that runs while the table changes may miss entries added or
- *    removed during it. If the table is resized meanwhile the dump starts
- *    over and its messages carry NLM_F_DUMP_INTR: entries may then repeat,
- *    but none present throughout is missed. It holds no reference on the
- *    device between reads: a reader that stops reading delays nothing.
+ *    removed during it, never one present throughout. It resumes after the
+ *    last entry it sent; if that entry was removed meanwhile, or the table
+ *    was resized, part of the table or all of it is sent again and the
+ *    next message carries NLM_F_DUMP_INTR: entries may then repeat. It
+ *    holds no reference on the device between reads: a reader that stops
+ *    reading delays nothing.
  *
  * EXTNET_CMD_MAP_FLUSH: remove every mapping entry of a device. Request:
  * device.
