@@ -9,7 +9,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 19
+ktap_plan 21
 
 N=3000
 B=$_LIB_TMP/batch
@@ -28,6 +28,17 @@ entries() {
 
 two_sites
 
+# -s and -j given on a line apply to that line only.
+printf 'link show -s ext0\nlink show ext0\nlink show -j ext0\nlink show ext0\n' >"$B.opts"
+out=$(extnet -n gA -batch "$B.opts" 2>&1) || true
+diag "$out"
+# opts_once: in $out, the counters once, JSON once, three plain lines.
+opts_once() {
+	[[ $(grep -c arp_replies <<<"$out") -eq 1 && $(grep -c '"ifname"' <<<"$out") -eq 1 &&
+		$(grep -c '^ext0:' <<<"$out") -eq 3 ]]
+}
+check "-batch: -s and -j on a line apply to that line only" opts_once
+
 # Without -force: the first failure stops the batch.
 {
 	gen 1 10
@@ -43,6 +54,20 @@ check "-batch stops at the first failure (exit 1, line 11 named)" \
 check "-batch: the lines before the failure applied, none after" \
 	test "$(entries gA)" -eq 11
 in_ns gA extnet map flush dev ext0
+
+# -force: the 65th line of requests that cannot be packed (link set) is
+# queued after a full window (64) is flushed; the kernel's refusal of it
+# still names its word.
+{
+	for ((i = 0; i < 64; i++)); do
+		echo "link set ext0 ttl 64"
+	done
+	echo "link set ext0 local 127.0.0.1"
+} >"$B.window"
+out=$(extnet -n gA -force -batch "$B.window" 2>&1) || true
+diag "$out"
+check "-force: line 65, after a full window, names its bad word" bash -c \
+	"grep -q '127.0.0.1' <<<'$out' && grep -q 'Command failed $B.window:65\$' <<<'$out'"
 
 # -force: every line runs; each failure is reported with its line (a usage
 # error at once, a refusal of the kernel when its ack arrives), and show

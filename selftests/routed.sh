@@ -17,7 +17,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 43
+ktap_plan 45
 
 # routes_are NS WANT [TABLE]: the destinations of NS's protocol 245 routes in
 # TABLE (default main), sorted and space-separated, are exactly WANT.
@@ -101,6 +101,15 @@ check "routed side: nothing dropped as malformed, oversize or unmapped" bash -c 
 	"test $(counter gB ext0 rx_drop_oversize) -eq 0 && test $(counter gB ext0 tx_drop_unmapped) -eq 0 &&
 	 test $(counter gB ext0 tx_drop_malformed) -eq 0"
 check "bridged side still learns and probes (probes > 0)" test "$(counter gA ext0 probes)" -gt 0
+
+# map move keeps the host routes too: a move to a VTEP adds the entry's
+# route, a move back to the local segment removes it.
+in_ns gB extnet map move 203.0.113.14 dev ext0 remote "$UL_A" announce 0
+check "map move to a VTEP adds its host route" \
+	routes_are gB "203.0.113.11 203.0.113.12 203.0.113.14"
+in_ns gB extnet map move 203.0.113.14 dev ext0 local
+check "map move local removes its host route" \
+	routes_are gB "203.0.113.11 203.0.113.12"
 
 # Anti-spoofing still applies: an unmapped source of site A is not delivered.
 run ip -n hA1 addr add 203.0.113.13/24 dev eth0

@@ -83,11 +83,13 @@ static bool is_option(const char *opt, const char *name);
 
 /*
  * The display options may also follow the command, as in
- * "extnet link show -s ext0": take them out wherever they stand.
+ * "extnet link show -s ext0": take them out wherever they stand. Given
+ * there, they last for that command only (one line of a batch).
  */
 static int run_line(int argc, char **argv)
 {
-	int i, n = 0;
+	bool stats = show_stats, json = json_output;
+	int i, n = 0, ret;
 
 	for (i = 0; i < argc; i++) {
 		if (i > 0 && (is_option(argv[i], "-stats") ||
@@ -98,7 +100,10 @@ static int run_line(int argc, char **argv)
 		else
 			argv[n++] = argv[i];
 	}
-	return run_command(objects, ARRAY_SIZE(objects), n, argv);
+	ret = run_command(objects, ARRAY_SIZE(objects), n, argv);
+	show_stats = stats;
+	json_output = json;
+	return ret;
 }
 
 /*

@@ -1062,16 +1062,27 @@ int ipc_run(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 			return -1;
 		notes_restore(&mine);
 	}
-	/* Anything with a reply to show runs after what was queued before it. */
+	/* Anything with a reply to show runs after what was queued before it.
+	 * Flushing reports the acks of other lines and clears the notes that
+	 * name this request's words: keep them.
+	 */
 	if (cb || !(nlh->nlmsg_flags & NLM_F_ACK)) {
+		struct request_notes mine;
+
+		notes_save(&mine);
 		if (flush_window())
 			return -1;
+		notes_restore(&mine);
 		return transact(nlh, &st);
 	}
 	if (window_len + MNL_ALIGN(nlh->nlmsg_len) > sizeof(window) ||
 	    n_pending == WINDOW_MSGS) {
+		struct request_notes mine;
+
+		notes_save(&mine);
 		if (flush_window())
 			return -1;
+		notes_restore(&mine);
 	}
 	nlh->nlmsg_seq = ++seq;
 	queue(nlh);

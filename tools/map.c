@@ -184,6 +184,7 @@ static int map_move(int argc, char **argv)
 {
 	const char *addr_word, *dev = NULL, *remote_word = NULL;
 	const char *lladdr_word = NULL, *announce_word = NULL;
+	struct route_settings routes;
 	struct ip_addr addr, remote;
 	uint8_t lladdr[ETH_ALEN];
 	struct nlmsghdr *nlh;
@@ -231,6 +232,9 @@ static int map_move(int argc, char **argv)
 		return invarg("lladdr needs remote VTEP", lladdr_word);
 	if (local && announce_word)
 		return invarg("announce needs remote VTEP", announce_word);
+	/* The entry's host route follows the move, as for map add and del. */
+	if (route_entry_prepare(dev, &routes))
+		return -1;
 
 	nlh = ipc_request(EXTNET_CMD_MAP_MOVE, 0);
 	ipc_put_dev(nlh, dev);
@@ -247,7 +251,9 @@ static int map_move(int argc, char **argv)
 		ipc_put_uint(nlh, EXTNET_MAP_A_ANNOUNCE, 1, announce, "announce",
 			     announce_word);
 	mnl_attr_nest_end(nlh, nest);
-	return ipc_run(nlh, NULL, NULL);
+	if (ipc_run(nlh, routes.on ? wait_ack : NULL, NULL))
+		return -1;
+	return route_entry_update(dev, &routes, &addr, !local);
 }
 
 static int map_flush(int argc, char **argv)
