@@ -9,7 +9,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 21
+ktap_plan 22
 
 N=3000
 B=$_LIB_TMP/batch
@@ -56,18 +56,33 @@ check "-batch: the lines before the failure applied, none after" \
 in_ns gA extnet map flush dev ext0
 
 # -force: the 65th line of requests that cannot be packed (link set) is
-# queued after a full window (64) is flushed; the kernel's refusal of it
-# still names its word.
-{
+# queued after a full window (64) is flushed, and reporting the acks of
+# that window must not take the notes of line 65 with it: the kernel's
+# refusal of it still names its word, or its device.
+# window_batch LAST: 64 lines that succeed, then LAST.
+window_batch() {
+	local i
+
 	for ((i = 0; i < 64; i++)); do
 		echo "link set ext0 ttl 64"
 	done
-	echo "link set ext0 local 127.0.0.1"
-} >"$B.window"
+	echo "$1"
+}
+# window_failed TEXT: $out has TEXT, and line 65 is the one that failed.
+window_failed() {
+	grep -qF -- "$1" <<<"$out" && grep -q "^Command failed $B.window:65\$" <<<"$out" &&
+		[[ $(grep -c '^Command failed' <<<"$out") -eq 1 ]]
+}
+window_batch "link set ext0 local 127.0.0.1" >"$B.window"
 out=$(extnet -n gA -force -batch "$B.window" 2>&1) || true
 diag "$out"
-check "-force: line 65, after a full window, names its bad word" bash -c \
-	"grep -q '127.0.0.1' <<<'$out' && grep -q 'Command failed $B.window:65\$' <<<'$out'"
+check "-force: line 65, after a full window, names its bad word" \
+	window_failed "Offending argument: local 127.0.0.1"
+window_batch "link set nosuch0 ttl 64" >"$B.window"
+out=$(extnet -n gA -force -batch "$B.window" 2>&1) || true
+diag "$out"
+check "-force: line 65, after a full window, names its unknown device" \
+	window_failed 'device "nosuch0" does not exist'
 
 # -force: every line runs; each failure is reported with its line (a usage
 # error at once, a refusal of the kernel when its ack arrives), and show

@@ -103,10 +103,13 @@ check "routed side: nothing dropped as malformed, oversize or unmapped" bash -c 
 check "bridged side still learns and probes (probes > 0)" test "$(counter gA ext0 probes)" -gt 0
 
 # map move keeps the host routes too: a move to a VTEP adds the entry's
-# route, a move back to the local segment removes it.
+# route, a move back to the local segment removes it. Before the second
+# move, map replace makes the entry and its route again, so that a move
+# that left the route behind fails even if the first one added none.
 in_ns gB extnet map move 203.0.113.14 dev ext0 remote "$UL_A" announce 0
 check "map move to a VTEP adds its host route" \
 	routes_are gB "203.0.113.11 203.0.113.12 203.0.113.14"
+in_ns gB extnet map replace 203.0.113.14 dev ext0 remote "$UL_A"
 in_ns gB extnet map move 203.0.113.14 dev ext0 local
 check "map move local removes its host route" \
 	routes_are gB "203.0.113.11 203.0.113.12"

@@ -47,8 +47,8 @@ static const char *request_ifname;
 
 /*
  * The current request's device name and notes. Reporting a pack's failures
- * (pack_collect()) overwrites them: a request that flushes the pack first
- * saves them and puts them back.
+ * (pack_collect()) or the acks of a window (pipelined_ack()) overwrites
+ * them: a request that sends either first saves them and puts them back.
  */
 struct request_notes {
 	const char *ifname;

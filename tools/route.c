@@ -8,8 +8,10 @@
  * rtnetlink: one /32 (or /128) route per entry, via the device, protocol
  * EXTNET_RTPROT, in the device's table with its metric.
  *
- * - map add/replace/del: the entry's route follows right after the kernel
- *   accepted the change (route_entry_prepare(), route_entry_update());
+ * - map add/replace/del/move: the entry's route follows right after the
+ *   kernel accepted the change (route_entry_prepare(),
+ *   route_entry_update()); a move to a VTEP adds or replaces the entry, a
+ *   move to the local segment removes it;
  * - map flush, link set ... routes/table/metric, route sync: the routes of
  *   the device are reconciled with its entries (route_sync()): missing
  *   ones are added, every other EXTNET_RTPROT route via the device (in any
