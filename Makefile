@@ -14,8 +14,12 @@
 
 KVER ?= 6.1.0-56-amd64
 KDIR ?= /usr/src/linux-headers-$(KVER)
+EXTNET_CACHE ?= /var/cache/extnet
+# checkpatch.pl of Debian's 6.1 source, unpacked or in the debug kernel tree
+# that "make check-debug" builds (selftests/qemu/build-debug-kernel.sh).
 CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-6.1/scripts/checkpatch.pl) \
-	$(wildcard $(EXTNET_CACHE)/linux-source-6.1/scripts/checkpatch.pl))
+	$(wildcard $(EXTNET_CACHE)/linux-source-6.1/scripts/checkpatch.pl) \
+	$(wildcard $(EXTNET_CACHE)/debug-*/scripts/checkpatch.pl))
 
 export KVER
 
@@ -64,7 +68,9 @@ profile: deps all
 # source for checkpatch, see Documentation/).
 lint:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2
-	perl $(CHECKPATCH) --strict --no-tree --terse -f kmod/*.c kmod/*.h uapi/linux/extnet.h
+	@test -n "$(CHECKPATCH)" || { echo "lint: no checkpatch.pl; run make check-debug or unpack linux-source-6.1" >&2; exit 1; }
+	perl $(CHECKPATCH) --strict --no-tree --terse -f \
+		$(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/*.h uapi/linux/extnet.h
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
