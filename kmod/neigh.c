@@ -109,6 +109,7 @@ static void drop_held(struct extnet_dev *priv, struct sk_buff_head *held)
 
 	while ((skb = __skb_dequeue(held))) {
 		extnet_count(priv, EXTNET_STATS_A_RX_DROP_PROBE_FAILED);
+		dev_core_stats_rx_dropped_inc(priv->dev);
 		kfree_skb(skb);
 	}
 }
@@ -359,18 +360,25 @@ int extnet_neigh_output4(struct extnet_dev *priv, struct sk_buff *skb,
  * (at most EXTNET_NEIGH_QLEN per host) and probes for the host; the frame
  * is sent when the host answers, or dropped and counted after
  * EXTNET_NEIGH_PROBES unanswered probes. Probes are ARP requests for IPv4
- * and DAD-style Neighbour Solicitations (source ::) for IPv6.
+ * and DAD-style Neighbour Solicitations (source ::) for IPv6. A neighbour
+ * found dead was unlinked after the lookup (a new MAC learned, aged out,
+ * forgotten, or its probes failed just then): the frame is looked up once
+ * more, and goes to its successor, or is held for a new probe.
  *
  * Context: softirq (receive path), rcu_read_lock() held.
- * Return: 0, @skb consumed (sent, held or dropped and counted); -ELOOP,
- * @skb left to the caller: its destination is mapped remote.
+ * Return: 0, @skb sent or held for its host; -ENOBUFS, @skb dropped and
+ * counted (as EXTNET_STATS_A_RX_DROP_NEIGH_FULL, _QUEUE_FULL or
+ * _PROBE_FAILED, and in the device's rx_dropped); -ELOOP, @skb left to the
+ * caller: its destination is mapped remote.
  */
 int extnet_neigh_output(struct extnet_dev *priv, struct sk_buff *skb,
 			const struct in6_addr *key)
 {
+	bool retried = false;
 	struct extnet_neigh *n;
 	u8 state;
 
+again:
 	n = rhashtable_lookup(&priv->neighs.ht, key, neigh_params);
 	/* Acquire pairs with neigh_complete(): the MAC is valid. */
 	if (likely(n && smp_load_acquire(&n->state) ==
@@ -404,12 +412,17 @@ int extnet_neigh_output(struct extnet_dev *priv, struct sk_buff *skb,
 		extnet_rx_deliver(priv, skb, n->lladdr);
 		return 0;
 	}
+	if (state == EXTNET_NEIGH_DEAD && !retried) {
+		retried = true;
+		goto again;
+	}
 	extnet_count(priv, state == EXTNET_NEIGH_INCOMPLETE ?
 		     EXTNET_STATS_A_RX_DROP_QUEUE_FULL :
 		     EXTNET_STATS_A_RX_DROP_PROBE_FAILED);
 drop:
+	dev_core_stats_rx_dropped_inc(priv->dev);
 	kfree_skb(skb);
-	return 0;
+	return -ENOBUFS;
 }
 
 /**

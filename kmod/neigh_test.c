@@ -29,6 +29,8 @@ struct neigh_test {
 	/* Frames the test holds a reference to, to look at once sent. */
 	struct sk_buff *kept[NEIGH_TEST_KEPT];
 	unsigned int nkept;
+	/* What extnet_neigh_output4() returned for the last frame. */
+	int last_ret;
 };
 
 static struct extnet_dev *test_priv(struct kunit *test)
@@ -127,7 +129,8 @@ static struct sk_buff *neigh_test_output(struct kunit *test, u32 daddr,
 
 	local_bh_disable();
 	rcu_read_lock();
-	if (extnet_neigh_output4(t->priv, skb, htonl(daddr)))
+	t->last_ret = extnet_neigh_output4(t->priv, skb, htonl(daddr));
+	if (t->last_ret == -ELOOP)
 		kfree_skb(skb); /* a loop: not with these addresses */
 	rcu_read_unlock();
 	local_bh_enable();
@@ -306,8 +309,15 @@ static void extnet_neigh_test_queue_bound(struct kunit *test)
 	struct extnet_neigh *n;
 	unsigned int i;
 
-	for (i = 0; i < EXTNET_NEIGH_QLEN + 2; i++)
+	/* Held (0) up to the bound, then dropped (-ENOBUFS): the receive
+	 * path counts only the former on the sender's mapping entry.
+	 */
+	for (i = 0; i < EXTNET_NEIGH_QLEN + 2; i++) {
 		neigh_test_output(test, NEIGH_TEST_B, false);
+		KUNIT_EXPECT_EQ_MSG(test, t->last_ret,
+				    i < EXTNET_NEIGH_QLEN ? 0 : -ENOBUFS,
+				    "frame %u", i);
+	}
 	rcu_read_lock();
 	n = neigh_test_find(t->priv, NEIGH_TEST_B);
 	KUNIT_EXPECT_TRUE(test, n &&

@@ -30,43 +30,91 @@ static struct netlink_range_validation ageing_range = {
 #define EXTNET_MSS_CLAMP_MIN 536
 #define EXTNET_MSS_CLAMP_MAX (IP_MAX_MTU - 40)
 
-static const struct nla_policy map_policy[EXTNET_MAP_A_MAX + 1] = {
+/*
+ * Each command has its own policy: an attribute it does not use is refused
+ * ("Unsupported attribute", or a message of its own below) rather than
+ * ignored. Every request names its device with one of these two.
+ */
+#define EXTNET_POLICY_IFINDEX NLA_POLICY_MIN(NLA_U32, 1)
+#define EXTNET_POLICY_IFNAME { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 }
+#define EXTNET_POLICY_IN6 NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr))
+
+/* The EXTNET_A_MAP of MAP_ADD and MAP_REPLACE. */
+static const struct nla_policy map_add_nest_policy[EXTNET_MAP_A_MAX + 1] = {
 	[EXTNET_MAP_A_ADDR4] = { .type = NLA_BE32 },
+	[EXTNET_MAP_A_ADDR6] = EXTNET_POLICY_IN6,
 	[EXTNET_MAP_A_REMOTE4] = { .type = NLA_BE32 },
+	[EXTNET_MAP_A_REMOTE6] = EXTNET_POLICY_IN6,
 	[EXTNET_MAP_A_LLADDR] = NLA_POLICY_ETH_ADDR,
-	[EXTNET_MAP_A_TX_PACKETS] = { .type = NLA_REJECT },
-	[EXTNET_MAP_A_TX_BYTES] = { .type = NLA_REJECT },
-	[EXTNET_MAP_A_RX_PACKETS] = { .type = NLA_REJECT },
-	[EXTNET_MAP_A_RX_BYTES] = { .type = NLA_REJECT },
-	[EXTNET_MAP_A_PAD] = { .type = NLA_REJECT },
-	[EXTNET_MAP_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[EXTNET_MAP_A_REMOTE6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[EXTNET_MAP_A_ANNOUNCE] = NLA_POLICY_MAX(NLA_U8, EXTNET_ANNOUNCE_MAX),
-	[EXTNET_MAP_A_CONFLICTS] = { .type = NLA_REJECT },
+	[EXTNET_MAP_A_ANNOUNCE] = {
+		.type = NLA_REJECT,
+		.reject_message = "announce applies to map move only",
+	},
 };
 
-static const struct nla_policy extnet_policy[EXTNET_A_MAX + 1] = {
-	[EXTNET_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[EXTNET_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+/* The EXTNET_A_MAP of MAP_DEL: the overlay address alone. */
+static const struct nla_policy map_del_nest_policy[EXTNET_MAP_A_MAX + 1] = {
+	[EXTNET_MAP_A_ADDR4] = { .type = NLA_BE32 },
+	[EXTNET_MAP_A_ADDR6] = EXTNET_POLICY_IN6,
+};
+
+/* The EXTNET_A_MAP of MAP_MOVE. */
+static const struct nla_policy map_move_nest_policy[EXTNET_MAP_A_MAX + 1] = {
+	[EXTNET_MAP_A_ADDR4] = { .type = NLA_BE32 },
+	[EXTNET_MAP_A_ADDR6] = EXTNET_POLICY_IN6,
+	[EXTNET_MAP_A_REMOTE4] = { .type = NLA_BE32 },
+	[EXTNET_MAP_A_REMOTE6] = EXTNET_POLICY_IN6,
+	[EXTNET_MAP_A_LLADDR] = NLA_POLICY_ETH_ADDR,
+	[EXTNET_MAP_A_ANNOUNCE] = NLA_POLICY_MAX(NLA_U8, EXTNET_ANNOUNCE_MAX),
+};
+
+/* LINK_GET, MAP_GET, MAP_FLUSH and NEIGH_GET: the device alone. */
+static const struct nla_policy dev_policy[EXTNET_A_MAX + 1] = {
+	[EXTNET_A_IFINDEX] = EXTNET_POLICY_IFINDEX,
+	[EXTNET_A_IFNAME] = EXTNET_POLICY_IFNAME,
+};
+
+static const struct nla_policy link_set_policy[EXTNET_A_MAX + 1] = {
+	[EXTNET_A_IFINDEX] = EXTNET_POLICY_IFINDEX,
+	[EXTNET_A_IFNAME] = EXTNET_POLICY_IFNAME,
 	[EXTNET_A_VNI] = NLA_POLICY_FULL_RANGE(NLA_U32, &vni_range),
 	[EXTNET_A_LOCAL4] = { .type = NLA_BE32 },
+	[EXTNET_A_LOCAL6] = EXTNET_POLICY_IN6,
 	[EXTNET_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[EXTNET_A_TTL] = NLA_POLICY_MIN(NLA_U8, 1),
 	[EXTNET_A_PROBE_SRC4] = { .type = NLA_BE32 },
+	[EXTNET_A_PROBE_SRC6] = EXTNET_POLICY_IN6,
 	[EXTNET_A_AGEING] = NLA_POLICY_FULL_RANGE(NLA_U32, &ageing_range),
-	[EXTNET_A_ENTRIES] = { .type = NLA_REJECT },
-	[EXTNET_A_NEIGHS] = { .type = NLA_REJECT },
-	[EXTNET_A_STATS] = { .type = NLA_REJECT },
-	[EXTNET_A_MAP] = NLA_POLICY_NESTED(map_policy),
-	[EXTNET_A_NEIGH] = { .type = NLA_REJECT },
-	[EXTNET_A_PAD] = { .type = NLA_REJECT },
-	[EXTNET_A_LOCAL6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[EXTNET_A_MSS_CLAMP] = { .type = NLA_U16 },
 	[EXTNET_A_ROUTES] = NLA_POLICY_MAX(NLA_U8, 1),
 	[EXTNET_A_ROUTE_TABLE] = NLA_POLICY_MIN(NLA_U32, 1),
 	[EXTNET_A_ROUTE_METRIC] = { .type = NLA_U32 },
-	[EXTNET_A_MODE] = { .type = NLA_REJECT },
-	[EXTNET_A_PROBE_SRC6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[EXTNET_A_ENTRIES] = { .type = NLA_REJECT,
+			       .reject_message = "Read-only attribute" },
+	[EXTNET_A_NEIGHS] = { .type = NLA_REJECT,
+			      .reject_message = "Read-only attribute" },
+	[EXTNET_A_STATS] = { .type = NLA_REJECT,
+			     .reject_message = "Read-only attribute" },
+	[EXTNET_A_MODE] = { .type = NLA_REJECT,
+			    .reject_message = "Read-only attribute" },
+};
+
+static const struct nla_policy map_add_policy[EXTNET_A_MAX + 1] = {
+	[EXTNET_A_IFINDEX] = EXTNET_POLICY_IFINDEX,
+	[EXTNET_A_IFNAME] = EXTNET_POLICY_IFNAME,
+	[EXTNET_A_MAP] = NLA_POLICY_NESTED(map_add_nest_policy),
+};
+
+static const struct nla_policy map_del_policy[EXTNET_A_MAX + 1] = {
+	[EXTNET_A_IFINDEX] = EXTNET_POLICY_IFINDEX,
+	[EXTNET_A_IFNAME] = EXTNET_POLICY_IFNAME,
+	[EXTNET_A_MAP] = NLA_POLICY_NESTED(map_del_nest_policy),
+};
+
+static const struct nla_policy map_move_policy[EXTNET_A_MAX + 1] = {
+	[EXTNET_A_IFINDEX] = EXTNET_POLICY_IFINDEX,
+	[EXTNET_A_IFNAME] = EXTNET_POLICY_IFNAME,
+	[EXTNET_A_MAP] = NLA_POLICY_NESTED(map_move_nest_policy),
 };
 
 static struct extnet_dev *lookup_device(struct net *net, struct nlattr **attrs,
@@ -348,10 +396,9 @@ static struct nlattr *parse_addr46(struct netlink_ext_ack *extack,
  * naming the overlay address.
  *
  * Generic netlink has already validated every EXTNET_A_MAP of the request
- * against map_policy (extnet_policy is the family's, used by every
- * command, and validation is strict), so the nest is only split here: a
- * request of EXTNET_MAP_BATCH_MAX entries would otherwise be validated
- * twice.
+ * against the command's policy (validation is strict), so the nest is only
+ * split here: a request of EXTNET_MAP_BATCH_MAX entries would otherwise be
+ * validated twice.
  */
 static int parse_map_nest(struct netlink_ext_ack *extack, struct nlattr *map,
 			  struct nlattr **tb, struct in6_addr *addr,
@@ -439,11 +486,6 @@ static int map_add_one(const struct map_req *req, struct nlattr *map)
 	if (lladdr && !is_valid_ether_addr(lladdr)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[EXTNET_MAP_A_LLADDR],
 				    "lladdr must be a unicast, non-zero MAC");
-		return -EINVAL;
-	}
-	if (tb[EXTNET_MAP_A_ANNOUNCE]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[EXTNET_MAP_A_ANNOUNCE],
-				    "announce applies to map move only");
 		return -EINVAL;
 	}
 
@@ -919,44 +961,62 @@ static int neigh_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 static const struct genl_ops extnet_genl_ops[] = {
 	{
 		.cmd = EXTNET_CMD_LINK_GET,
+		.policy = dev_policy,
+		.maxattr = EXTNET_A_MAX,
 		.doit = link_get_doit,
 		.dumpit = link_get_dumpit,
 	},
 	{
 		.cmd = EXTNET_CMD_LINK_SET,
+		.policy = link_set_policy,
+		.maxattr = EXTNET_A_MAX,
 		.doit = link_set_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = EXTNET_CMD_MAP_ADD,
+		.policy = map_add_policy,
+		.maxattr = EXTNET_A_MAX,
 		.doit = map_add_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = EXTNET_CMD_MAP_REPLACE,
+		.policy = map_add_policy,
+		.maxattr = EXTNET_A_MAX,
 		.doit = map_add_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = EXTNET_CMD_MAP_DEL,
+		.policy = map_del_policy,
+		.maxattr = EXTNET_A_MAX,
 		.doit = map_del_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = EXTNET_CMD_MAP_GET,
+		.policy = dev_policy,
+		.maxattr = EXTNET_A_MAX,
 		.dumpit = map_get_dumpit,
 	},
 	{
 		.cmd = EXTNET_CMD_MAP_FLUSH,
+		.policy = dev_policy,
+		.maxattr = EXTNET_A_MAX,
 		.doit = map_flush_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = EXTNET_CMD_NEIGH_GET,
+		.policy = dev_policy,
+		.maxattr = EXTNET_A_MAX,
 		.dumpit = neigh_get_dumpit,
 	},
 	{
 		.cmd = EXTNET_CMD_MAP_MOVE,
+		.policy = map_move_policy,
+		.maxattr = EXTNET_A_MAX,
 		.doit = map_move_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
@@ -972,7 +1032,6 @@ struct genl_family extnet_genl_family __ro_after_init = {
 	.name = EXTNET_GENL_NAME,
 	.version = EXTNET_GENL_VERSION,
 	.maxattr = EXTNET_A_MAX,
-	.policy = extnet_policy,
 	.netnsok = true,
 	.module = THIS_MODULE,
 	.ops = extnet_genl_ops,

@@ -214,7 +214,7 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	struct vxlanhdr *vxh;
 	u8 outer_tos, inner_tos;
 	unsigned int len;
-	int hdr_err;
+	int hdr_err, ret;
 	u32 vni;
 
 	if (unlikely(!es))
@@ -303,11 +303,18 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		if (extnet_table_lookup(&priv->table, &daddr))
 			return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_LOOP);
 		extnet_rx_receive(priv, skb, priv->dev->dev_addr);
-	} else if (extnet_neigh_output(priv, skb, &daddr)) {
+	} else {
+		ret = extnet_neigh_output(priv, skb, &daddr);
 		/* Not a known host here, and mapped remote: a loop. */
-		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_LOOP);
+		if (ret == -ELOOP)
+			return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_LOOP);
+		/* Dropped and counted: no room to hold it for a probe. */
+		if (ret)
+			return 0;
 	}
-	/* @src stays valid until rcu_read_unlock(). */
+	/* Sent, or held for its host. @src stays valid until
+	 * rcu_read_unlock().
+	 */
 	atomic64_inc(&src->rx_packets);
 	atomic64_add(len, &src->rx_bytes);
 	return 0;

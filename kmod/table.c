@@ -256,9 +256,11 @@ int extnet_table_insert(struct extnet_table *table, const struct in6_addr *addr,
  * @lladdr: MAC to answer for @addr, or NULL
  * @replace: replace an existing entry for @addr instead of failing
  *
- * A replaced entry keeps its counters. Readers see the old or the new
- * entry, never neither. Either family of overlay address may use either
- * family of VTEP.
+ * A replaced entry keeps its counters: they are copied into the new entry
+ * before it replaces the old one, so what readers still holding the old
+ * entry count after the copy (frames in flight during the replace) is
+ * lost. Readers see the old or the new entry, never neither. Either
+ * family of overlay address may use either family of VTEP.
  *
  * Context: process context; takes the table's mutex.
  * Return: 0, -EEXIST (mapped and !@replace), -ENOSPC (table full) or

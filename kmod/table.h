@@ -48,7 +48,8 @@ struct extnet_vtep {
  * @has_lladdr: @lladdr is set
  * @tx_packets: frames tunnelled to @addr
  * @tx_bytes: bytes of those inner frames
- * @rx_packets: frames from @addr delivered locally
+ * @rx_packets: frames from @addr delivered locally, or held for their
+ *	host while it is probed
  * @rx_bytes: bytes of those inner frames
  * @conflicts: frames dropped because their source claimed @addr from the
  *	wrong side (EXTNET_MAP_A_CONFLICTS)

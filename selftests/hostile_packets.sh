@@ -13,7 +13,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 63
+ktap_plan 64
 
 two_sites
 # 203.0.113.31 lives behind another VTEP: gB must not speak for it.
@@ -266,6 +266,28 @@ check "inner destination 0.0.0.0: rx_drop_multicast +1, no ARP probe" no_probe 0
 # Whatever the outcome, let held packets and probes run out before the
 # counters are compared again.
 wait_for -t 8 bash -c "! extnet -n gA neigh show dev ext0 | grep -q incomplete" || true
+
+# Five frames for a local address nobody answers for (203.0.113.19): gA
+# holds three (EXTNET_NEIGH_QLEN) while it probes and drops two as
+# rx_drop_queue_full; only the held ones count on the sender's entry. When
+# the probes fail (3 s), the three are dropped as rx_drop_probe_failed.
+held() {
+	local d
+	snap "$BEFORE"
+	send gB "${VX[@]}" -n 5 -s 203.0.113.21 -d 203.0.113.19 udp
+	snap_until rx_drop_queue_full $(($(value "$BEFORE" rx_drop_queue_full) + 2))
+	d=$(deltas)
+	echo "gA's ext0 counters moved: $(tr '\n' ' ' <<<"$d")"
+	[[ $(matching 'entry_rx *' "$d") == "entry_rx +3" &&
+		$(matching 'rx_drop_queue_full *' "$d") == "rx_drop_queue_full +2" ]] || return 1
+	wait_for -t 8 bash -c "! extnet -n gA neigh show dev ext0 | grep -q incomplete" || return 1
+	snap "$AFTER"
+	d=$(deltas)
+	echo "... and after the probes: $(tr '\n' ' ' <<<"$d")"
+	[[ $(matching 'rx_drop_probe_failed *' "$d") == "rx_drop_probe_failed +3" &&
+		$(matching 'entry_rx *' "$d") == "entry_rx +3" ]]
+}
+check "5 frames for a silent local host: 3 held (entry rx +3), 2 rx_drop_queue_full, then 3 rx_drop_probe_failed" held
 
 diag "---- the local side: frames from hA1 into gA's bridge"
 tx_control() {

@@ -22,6 +22,12 @@
  *   wrong length and invalid addresses are rejected with -EINVAL; values
  *   out of range and addresses or MACs of the wrong length with -ERANGE;
  *   each with an extended ack (extack) message.
+ * - Each command has its own attribute policy (listed by the generic
+ *   netlink controller, CTRL_CMD_GETPOLICY): an attribute that is not part
+ *   of its request below is refused with -EINVAL ("Unsupported attribute",
+ *   or "Read-only attribute" for what only replies carry), never ignored;
+ *   e.g. EXTNET_CMD_MAP_DEL with a VTEP, EXTNET_CMD_MAP_FLUSH with an
+ *   EXTNET_A_MAP.
  * - Commands that change state need CAP_NET_ADMIN in the user namespace that
  *   owns the network namespace (-EPERM otherwise). Reading is unprivileged.
  * - Addresses are in network byte order; other integers in host byte order.
@@ -82,7 +88,8 @@
  *
  * EXTNET_CMD_MAP_ADD: add a mapping entry; -EEXIST if the address is mapped.
  * EXTNET_CMD_MAP_REPLACE: add it, or replace the entry of the address (its
- * counters are kept). Generic netlink rejects NLM_F_REPLACE and friends in
+ * counters are kept, but for frames counted on the old entry while the
+ * replace itself runs, which are lost). Generic netlink rejects NLM_F_REPLACE and friends in
  * new families, hence two commands. Request (both):
  *
  *    EXTNET_A_IFINDEX or EXTNET_A_IFNAME
@@ -134,7 +141,9 @@
  *        EXTNET_MAP_A_TX_PACKETS, EXTNET_MAP_A_TX_BYTES: NLA_U64, frames
  *            (and their bytes, inner Ethernet frame) sent to the address
  *        EXTNET_MAP_A_RX_PACKETS, EXTNET_MAP_A_RX_BYTES: NLA_U64, frames
- *            received from the address through the tunnel
+ *            received from the address through the tunnel and delivered
+ *            (or held while their local host is probed; one dropped
+ *            instead counts in a EXTNET_STATS_A_RX_DROP_* counter only)
  *        EXTNET_MAP_A_CONFLICTS: NLA_U64, frames dropped because their
  *            source claimed the address from the wrong side
  *
@@ -356,7 +365,8 @@ enum extnet_attr {
  *	written as inner destination MAC on transmit
  * @EXTNET_MAP_A_TX_PACKETS: u64, frames tunnelled to ADDR (read only)
  * @EXTNET_MAP_A_TX_BYTES: u64, bytes of those inner frames (read only)
- * @EXTNET_MAP_A_RX_PACKETS: u64, frames from ADDR delivered (read only)
+ * @EXTNET_MAP_A_RX_PACKETS: u64, frames from ADDR delivered or held for
+ *	their local host (read only)
  * @EXTNET_MAP_A_RX_BYTES: u64, bytes of those inner frames (read only)
  * @EXTNET_MAP_A_PAD: padding for 64-bit attributes
  * @EXTNET_MAP_A_ADDR6: 16 bytes, IPv6 overlay address living at the remote
