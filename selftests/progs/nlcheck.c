@@ -222,6 +222,39 @@ static void expect(const char *name, struct nlmsghdr *nlh, int want_errno,
 
 #define REQ(cmd, flags) start(buf, family, (cmd), (flags))
 
+/* Expects a LINK_SET of ext_dev with the IPv4 address attribute @type
+ * (@addr in text) to fail with @want_errno and @want_msg.
+ */
+static void link_set_in(const char *name, uint16_t type, const char *addr,
+			int want_errno, const char *want_msg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+
+	dev_attr(nlh, ext_dev);
+	put_in(nlh, type, addr);
+	expect(name, nlh, want_errno, want_msg);
+}
+
+/* The same with an integer attribute of @len bytes (1, 2 or 4), whatever
+ * size the policy wants.
+ */
+static void link_set_int(const char *name, uint16_t type, size_t len,
+			 uint32_t value, int want_errno, const char *want_msg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = REQ(EXTNET_CMD_LINK_SET, 0);
+
+	dev_attr(nlh, ext_dev);
+	if (len == 1)
+		mnl_attr_put_u8(nlh, type, value);
+	else if (len == 2)
+		mnl_attr_put_u16(nlh, type, value);
+	else
+		mnl_attr_put_u32(nlh, type, value);
+	expect(name, nlh, want_errno, want_msg);
+}
+
 static struct nlmsghdr *map_req(char *buf, uint8_t cmd, uint16_t flags,
 				const char *dev, const char *addr,
 				const char *remote)
@@ -361,74 +394,38 @@ static void link_cases(void)
 	mnl_attr_put_u32(nlh, EXTNET_A_IFINDEX, if_nametoindex(other_dev));
 	expect("ifindex and ifname disagree", nlh, EINVAL, "different");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u32(nlh, EXTNET_A_VNI, 0x1000000);
-	expect("VNI above 24 bits", nlh, ERANGE, "range");
+	link_set_int("VNI above 24 bits", EXTNET_A_VNI, 4, 0x1000000, ERANGE, "range");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u8(nlh, EXTNET_A_TTL, 0);
-	expect("TTL 0", nlh, ERANGE, "range");
+	link_set_int("TTL 0", EXTNET_A_TTL, 1, 0, ERANGE, "range");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u16(nlh, EXTNET_A_MSS_CLAMP, 535);
-	expect("MSS clamp below 536", nlh, ERANGE, "MSS clamp");
+	link_set_int("MSS clamp below 536", EXTNET_A_MSS_CLAMP, 2, 535, ERANGE, "MSS clamp");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u16(nlh, EXTNET_A_MSS_CLAMP, 65496);
-	expect("MSS clamp above 65495", nlh, ERANGE, "MSS clamp");
+	link_set_int("MSS clamp above 65495", EXTNET_A_MSS_CLAMP, 2, 65496, ERANGE, "MSS clamp");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u8(nlh, EXTNET_A_MSS_CLAMP, 1);
-	expect("MSS clamp of 1 byte", nlh, EINVAL, NULL);
+	link_set_int("MSS clamp of 1 byte", EXTNET_A_MSS_CLAMP, 1, 1, EINVAL, NULL);
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u32(nlh, EXTNET_A_AGEING, 5);
-	expect("ageing below 10 s", nlh, ERANGE, "range");
+	link_set_int("ageing below 10 s", EXTNET_A_AGEING, 4, 5, ERANGE, "range");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u16(nlh, EXTNET_A_LOCAL4, 1);
-	expect("local address of 2 bytes", nlh, EINVAL, NULL);
+	link_set_int("local address of 2 bytes", EXTNET_A_LOCAL4, 2, 1, EINVAL, NULL);
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	put_in(nlh, EXTNET_A_LOCAL4, "224.0.0.1");
-	expect("multicast local address", nlh, EINVAL, "unicast");
+	link_set_in("multicast local address", EXTNET_A_LOCAL4, "224.0.0.1", EINVAL, "unicast");
 
 	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
 	dev_attr(nlh, ext_dev);
 	mnl_attr_put_u32(nlh, EXTNET_A_MAX + 1, 1);
 	expect("unknown attribute", nlh, EINVAL, "Unknown attribute");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u32(nlh, EXTNET_A_ENTRIES, 1);
-	expect("read-only attribute in a request", nlh, EINVAL, "Read-only");
+	link_set_int("read-only attribute in a request", EXTNET_A_ENTRIES, 4, 1, EINVAL, "Read-only");
 
 	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
 	mnl_attr_put(nlh, EXTNET_A_IFNAME, 3, "ext");
 	expect("interface name without NUL", nlh, EINVAL, NULL);
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u8(nlh, EXTNET_A_ROUTES, 2);
-	expect("routes 2", nlh, ERANGE, "range");
+	link_set_int("routes 2", EXTNET_A_ROUTES, 1, 2, ERANGE, "range");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u32(nlh, EXTNET_A_ROUTE_TABLE, 0);
-	expect("route table 0", nlh, ERANGE, "range");
+	link_set_int("route table 0", EXTNET_A_ROUTE_TABLE, 4, 0, ERANGE, "range");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u8(nlh, EXTNET_A_MODE, EXTNET_MODE_ROUTED);
-	expect("mode is read only", nlh, EINVAL, "Read-only");
+	link_set_int("mode is read only", EXTNET_A_MODE, 1, EXTNET_MODE_ROUTED, EINVAL, "Read-only");
 }
 
 /* A map add with IPv6 attributes: @addr6/@remote6 in text, NULL: absent;
@@ -536,10 +533,7 @@ static void map6_cases(char *buf)
 	}
 	expect("multicast local IPv6 address", nlh, EINVAL, "unicast");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u32(nlh, EXTNET_A_LOCAL6, 1);
-	expect("local IPv6 address of 4 bytes", nlh, ERANGE, NULL);
+	link_set_int("local IPv6 address of 4 bytes", EXTNET_A_LOCAL6, 4, 1, ERANGE, NULL);
 
 	{
 		static const char *const bad[] = {
@@ -560,10 +554,7 @@ static void map6_cases(char *buf)
 		}
 	}
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u32(nlh, EXTNET_A_PROBE_SRC6, 1);
-	expect("IPv6 probe source of 4 bytes", nlh, ERANGE, NULL);
+	link_set_int("IPv6 probe source of 4 bytes", EXTNET_A_PROBE_SRC6, 4, 1, ERANGE, NULL);
 }
 
 static void map_cases(void)
@@ -665,11 +656,8 @@ static void map_cases(void)
 		      "192.0.2.3");
 	expect("map del with a remote VTEP", nlh, EINVAL,
 	       "Unsupported attribute");
-	nlh = REQ(EXTNET_CMD_MAP_FLUSH, 0);
-	dev_attr(nlh, ext_dev);
-	nest = mnl_attr_nest_start(nlh, EXTNET_A_MAP);
-	put_in(nlh, EXTNET_MAP_A_ADDR4, "203.0.113.50");
-	mnl_attr_nest_end(nlh, nest);
+	nlh = map_req(buf, EXTNET_CMD_MAP_FLUSH, 0, ext_dev, "203.0.113.50",
+		      NULL);
 	expect("map flush with a mapping entry", nlh, EINVAL,
 	       "Unsupported attribute");
 	nlh = map_req(buf, EXTNET_CMD_MAP_GET, NLM_F_DUMP, ext_dev,
@@ -825,23 +813,11 @@ static void malformed_cases(void)
 	expect("entry nest without NLA_F_NESTED", nlh, EINVAL,
 	       "NLA_F_NESTED is missing");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u8(nlh, EXTNET_A_VNI, 7);
-	expect("u8 where a u32 is expected (VNI)", nlh, EINVAL,
-	       "invalid attribute length");
+	link_set_int("u8 where a u32 is expected (VNI)", EXTNET_A_VNI, 1, 7, EINVAL, "invalid attribute length");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u32(nlh, EXTNET_A_TTL, 64);
-	expect("u32 where a u8 is expected (TTL)", nlh, EINVAL,
-	       "invalid attribute length");
+	link_set_int("u32 where a u8 is expected (TTL)", EXTNET_A_TTL, 4, 64, EINVAL, "invalid attribute length");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u32(nlh, EXTNET_A_PORT, 4789);
-	expect("u32 where a u16 is expected (port)", nlh, EINVAL,
-	       "invalid attribute length");
+	link_set_int("u32 where a u16 is expected (port)", EXTNET_A_PORT, 4, 4789, EINVAL, "invalid attribute length");
 
 	nlh = REQ(EXTNET_CMD_MAP_ADD, 0);
 	dev_attr(nlh, ext_dev);
@@ -941,30 +917,15 @@ static void malformed_cases(void)
 	mnl_attr_put_u32(nlh, EXTNET_A_IFINDEX, 0);
 	expect("ifindex 0", nlh, ERANGE, "range");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u16(nlh, EXTNET_A_PORT, 0);
-	expect("UDP port 0", nlh, ERANGE, "range");
+	link_set_int("UDP port 0", EXTNET_A_PORT, 2, 0, ERANGE, "range");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	mnl_attr_put_u32(nlh, EXTNET_A_AGEING, 1000001);
-	expect("ageing above 1000000 s", nlh, ERANGE, "range");
+	link_set_int("ageing above 1000000 s", EXTNET_A_AGEING, 4, 1000001, ERANGE, "range");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	put_in(nlh, EXTNET_A_PROBE_SRC4, "255.255.255.255");
-	expect("broadcast probe source", nlh, EINVAL, "Probe source");
+	link_set_in("broadcast probe source", EXTNET_A_PROBE_SRC4, "255.255.255.255", EINVAL, "Probe source");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	put_in(nlh, EXTNET_A_PROBE_SRC4, "127.0.0.1");
-	expect("loopback probe source", nlh, EINVAL, "Probe source");
+	link_set_in("loopback probe source", EXTNET_A_PROBE_SRC4, "127.0.0.1", EINVAL, "Probe source");
 
-	nlh = REQ(EXTNET_CMD_LINK_SET, 0);
-	dev_attr(nlh, ext_dev);
-	put_in(nlh, EXTNET_A_LOCAL4, "127.0.0.1");
-	expect("loopback local address", nlh, EINVAL, "unicast");
+	link_set_in("loopback local address", EXTNET_A_LOCAL4, "127.0.0.1", EINVAL, "unicast");
 
 	nlh = map_req(buf, EXTNET_CMD_MAP_ADD, 0, ext_dev, "127.0.0.1",
 		      "192.0.2.2");
