@@ -33,11 +33,14 @@ static struct netlink_range_validation ageing_range = {
 /*
  * Each command has its own policy: an attribute it does not use is refused
  * ("Unsupported attribute", or a message of its own below) rather than
- * ignored. Every request names its device with one of these two.
+ * ignored; each op's maxattr is the family's (genl fills it in). Every
+ * request names its device with one of these two.
  */
 #define EXTNET_POLICY_IFINDEX NLA_POLICY_MIN(NLA_U32, 1)
 #define EXTNET_POLICY_IFNAME { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 }
 #define EXTNET_POLICY_IN6 NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr))
+#define EXTNET_POLICY_READ_ONLY \
+	{ .type = NLA_REJECT, .reject_message = "Read-only attribute" }
 
 /* The EXTNET_A_MAP of MAP_ADD and MAP_REPLACE. */
 static const struct nla_policy map_add_nest_policy[EXTNET_MAP_A_MAX + 1] = {
@@ -89,14 +92,10 @@ static const struct nla_policy link_set_policy[EXTNET_A_MAX + 1] = {
 	[EXTNET_A_ROUTES] = NLA_POLICY_MAX(NLA_U8, 1),
 	[EXTNET_A_ROUTE_TABLE] = NLA_POLICY_MIN(NLA_U32, 1),
 	[EXTNET_A_ROUTE_METRIC] = { .type = NLA_U32 },
-	[EXTNET_A_ENTRIES] = { .type = NLA_REJECT,
-			       .reject_message = "Read-only attribute" },
-	[EXTNET_A_NEIGHS] = { .type = NLA_REJECT,
-			      .reject_message = "Read-only attribute" },
-	[EXTNET_A_STATS] = { .type = NLA_REJECT,
-			     .reject_message = "Read-only attribute" },
-	[EXTNET_A_MODE] = { .type = NLA_REJECT,
-			    .reject_message = "Read-only attribute" },
+	[EXTNET_A_ENTRIES] = EXTNET_POLICY_READ_ONLY,
+	[EXTNET_A_NEIGHS] = EXTNET_POLICY_READ_ONLY,
+	[EXTNET_A_STATS] = EXTNET_POLICY_READ_ONLY,
+	[EXTNET_A_MODE] = EXTNET_POLICY_READ_ONLY,
 };
 
 static const struct nla_policy map_add_policy[EXTNET_A_MAX + 1] = {
@@ -962,61 +961,52 @@ static const struct genl_ops extnet_genl_ops[] = {
 	{
 		.cmd = EXTNET_CMD_LINK_GET,
 		.policy = dev_policy,
-		.maxattr = EXTNET_A_MAX,
 		.doit = link_get_doit,
 		.dumpit = link_get_dumpit,
 	},
 	{
 		.cmd = EXTNET_CMD_LINK_SET,
 		.policy = link_set_policy,
-		.maxattr = EXTNET_A_MAX,
 		.doit = link_set_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = EXTNET_CMD_MAP_ADD,
 		.policy = map_add_policy,
-		.maxattr = EXTNET_A_MAX,
 		.doit = map_add_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = EXTNET_CMD_MAP_REPLACE,
 		.policy = map_add_policy,
-		.maxattr = EXTNET_A_MAX,
 		.doit = map_add_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = EXTNET_CMD_MAP_DEL,
 		.policy = map_del_policy,
-		.maxattr = EXTNET_A_MAX,
 		.doit = map_del_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = EXTNET_CMD_MAP_GET,
 		.policy = dev_policy,
-		.maxattr = EXTNET_A_MAX,
 		.dumpit = map_get_dumpit,
 	},
 	{
 		.cmd = EXTNET_CMD_MAP_FLUSH,
 		.policy = dev_policy,
-		.maxattr = EXTNET_A_MAX,
 		.doit = map_flush_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = EXTNET_CMD_NEIGH_GET,
 		.policy = dev_policy,
-		.maxattr = EXTNET_A_MAX,
 		.dumpit = neigh_get_dumpit,
 	},
 	{
 		.cmd = EXTNET_CMD_MAP_MOVE,
 		.policy = map_move_policy,
-		.maxattr = EXTNET_A_MAX,
 		.doit = map_move_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
