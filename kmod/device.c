@@ -173,17 +173,37 @@ static int extnet_stop(struct net_device *dev)
 	return 0;
 }
 
+/* Whether another extnet device of the namespace, up or down, has @vni
+ * on @port: refused when it is set, not only when the second device comes
+ * up, as the kernel's vxlan does.
+ */
+static bool vni_taken(const struct extnet_dev *priv, u32 vni, __be16 port)
+{
+	struct net_device *dev;
+
+	for_each_netdev(dev_net(priv->dev), dev) {
+		const struct extnet_dev *other = netdev_priv(dev);
+
+		if (dev->rtnl_link_ops == &extnet_link_ops && other != priv &&
+		    other->cfg.vni == vni && other->cfg.port == port)
+			return true;
+	}
+	return false;
+}
+
 /**
  * extnet_device_reconfigure() - apply new device parameters
  * @priv: the device
  * @cfg: the complete new parameters
  * @extack: error report
  *
- * A running device is re-bound to the socket of the new port and VNI first,
- * so that a failure leaves everything as it was.
+ * A new VNI or port that another extnet device of the namespace has, up or
+ * down, is refused. A running device is re-bound to the socket of the new
+ * port and VNI first, so that a failure leaves everything as it was.
  *
  * Context: RTNL held.
- * Return: 0 or the error of extnet_socket_bind().
+ * Return: 0, -EADDRINUSE (another device has the VNI on the port), or the
+ * error of extnet_socket_bind().
  */
 int extnet_device_reconfigure(struct extnet_dev *priv,
 			      const struct extnet_cfg *cfg,
@@ -193,6 +213,13 @@ int extnet_device_reconfigure(struct extnet_dev *priv,
 	int ret;
 
 	ASSERT_RTNL();
+	if (cfg->vni != EXTNET_VNI_UNSET &&
+	    (cfg->vni != old->vni || cfg->port != old->port) &&
+	    vni_taken(priv, cfg->vni, cfg->port)) {
+		NL_SET_ERR_MSG(extack,
+			       "Another extnet device already uses this VNI on this UDP port");
+		return -EADDRINUSE;
+	}
 	if (netif_running(priv->dev) && cfg->vni != EXTNET_VNI_UNSET &&
 	    (cfg->vni != old->vni || cfg->port != old->port ||
 	     !rtnl_dereference(priv->sock))) {
@@ -407,6 +434,7 @@ static void extnet_setup(struct net_device *dev)
 	priv->cfg.ageing = EXTNET_DEFAULT_AGEING * HZ;
 	priv->routes.table = RT_TABLE_MAIN;
 	INIT_HLIST_NODE(&priv->vni_node);
+	priv->unbound = get_completed_synchronize_rcu();
 	INIT_WORK(&priv->rtnl_work, rtnl_work);
 }
 

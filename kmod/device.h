@@ -92,6 +92,8 @@ struct extnet_routes {
  * @sock: UDP socket the device is bound to while up and configured;
  *	written under RTNL, read under RCU
  * @vni_node: entry in @sock's VNI hash
+ * @unbound: RCU grace-period cookie taken when @vni_node left its chain;
+ *	the next bind waits for it, under RTNL
  * @table: mapping entries (remote address -> VTEP)
  * @neighs: learned local neighbours
  * @gro_cells: NAPI contexts delivering decapsulated frames
@@ -109,6 +111,7 @@ struct extnet_dev {
 	struct extnet_cfg cfg;
 	struct extnet_sock __rcu *sock;
 	struct hlist_node vni_node;
+	unsigned long unbound;
 	struct extnet_table table;
 	struct extnet_neigh_table neighs;
 	struct gro_cells gro_cells;
@@ -136,16 +139,22 @@ extern struct rtnl_link_ops extnet_link_ops;
  * @priv: the device
  * @attr: enum extnet_stats_attr naming the counter
  *
+ * The update may interrupt another on the same CPU (a softirq counting
+ * over process context): on 64-bit kernels the increment is one local64
+ * operation, on 32-bit ones the _irqsave variants shut interrupts out for
+ * the two words.
+ *
  * Context: any; lockless (per-CPU counter).
  */
 static inline void extnet_count(struct extnet_dev *priv,
 				enum extnet_stats_attr attr)
 {
 	struct extnet_counters *c = get_cpu_ptr(priv->counters);
+	unsigned long flags;
 
-	u64_stats_update_begin(&c->syncp);
+	flags = u64_stats_update_begin_irqsave(&c->syncp);
 	u64_stats_inc(&c->c[attr - EXTNET_STATS_A_FIRST]);
-	u64_stats_update_end(&c->syncp);
+	u64_stats_update_end_irqrestore(&c->syncp, flags);
 	put_cpu_ptr(priv->counters);
 }
 

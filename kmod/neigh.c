@@ -103,12 +103,13 @@ static void neigh_unlink(struct extnet_neigh_table *nt, struct extnet_neigh *n,
 	call_rcu(&n->rcu, neigh_free_rcu);
 }
 
-static void drop_held(struct extnet_dev *priv, struct sk_buff_head *held)
+static void drop_held(struct extnet_dev *priv, struct sk_buff_head *held,
+		      enum extnet_stats_attr counter)
 {
 	struct sk_buff *skb;
 
 	while ((skb = __skb_dequeue(held))) {
-		extnet_count(priv, EXTNET_STATS_A_RX_DROP_PROBE_FAILED);
+		extnet_count(priv, counter);
 		dev_core_stats_rx_dropped_inc(priv->dev);
 		kfree_skb(skb);
 	}
@@ -448,7 +449,8 @@ void extnet_neigh_forget4(struct extnet_dev *priv, __be32 addr)
  * @key: the address; IPv4 as IPv4-mapped IPv6
  *
  * Used when the address becomes mapped as remote: it no longer lives here.
- * Packets it held are dropped and counted.
+ * Packets held for it are dropped and counted as EXTNET_STATS_A_RX_DROP_LOOP:
+ * they would go back into the tunnel.
  *
  * Context: process context.
  */
@@ -464,7 +466,7 @@ void extnet_neigh_forget(struct extnet_dev *priv, const struct in6_addr *key)
 	if (n)
 		neigh_unlink(nt, n, &held);
 	spin_unlock_bh(&nt->lock);
-	drop_held(priv, &held);
+	drop_held(priv, &held, EXTNET_STATS_A_RX_DROP_LOOP);
 }
 
 static void neigh_work(struct work_struct *work)
@@ -519,7 +521,7 @@ static void neigh_work(struct work_struct *work)
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
 
-	drop_held(priv, &held);
+	drop_held(priv, &held, EXTNET_STATS_A_RX_DROP_PROBE_FAILED);
 	if (atomic_read(&nt->ht.nelems))
 		queue_delayed_work(system_power_efficient_wq, &nt->work, HZ);
 }

@@ -650,7 +650,7 @@ static int map_flush_doit(struct sk_buff *skb, struct genl_info *info)
  * here; its entry, if any, is removed (none is no error: the request states
  * where the address lives, and repeating it changes nothing) and the host
  * is probed at once, so that its MAC is known before traffic for it
- * arrives. Under RTNL
+ * arrives (bridged mode only). Under RTNL
  * so that the device cannot go down between the check that it is up and
  * the announcements being queued.
  */
@@ -708,9 +708,10 @@ static int map_move_doit(struct sk_buff *skb, struct genl_info *info)
 			extnet_event_map(priv, EXTNET_EVENT_MAP_MOVED, &addr,
 					 NULL, NULL);
 		/* Find the host now rather than when the first packet for
-		 * it arrives: its answer teaches us its MAC.
+		 * it arrives: its answer teaches us its MAC. A routed device
+		 * does not probe: the host resolves its own neighbours.
 		 */
-		if (netif_running(priv->dev)) {
+		if (netif_running(priv->dev) && !extnet_routed(priv)) {
 			if (ipv6_addr_v4mapped(&addr))
 				extnet_arp_probe(priv, addr.s6_addr32[3]);
 			else

@@ -146,7 +146,8 @@ static struct extnet_sock *tunnel_sock_get(struct net *net, __be16 port,
  *
  * Moves the device from the socket it is bound to, if any, in one step:
  * on failure it stays where it was. A move waits for an RCU grace period
- * between leaving the old chain and joining the new one.
+ * between leaving the old chain and joining the new one, as does a bind
+ * right after extnet_socket_unbind().
  *
  * Context: RTNL held.
  * Return: 0, -EADDRINUSE (another device serves @vni on @port), or the
@@ -172,12 +173,15 @@ int extnet_socket_bind(struct extnet_dev *priv, u32 vni, __be16 port,
 		return -EADDRINUSE;
 	}
 
+	/* A reader standing on the node would otherwise follow it into the
+	 * new chain and miss the rest of the old one: a grace period must
+	 * separate leaving a chain from joining one.
+	 */
 	if (old) {
 		hlist_del_init_rcu(&priv->vni_node);
 		old->users--;
-		/* A reader standing on the node would otherwise follow it
-		 * into the new chain and miss the rest of the old one.
-		 */
+		synchronize_net();
+	} else if (!poll_state_synchronize_rcu(priv->unbound)) {
 		synchronize_net();
 	}
 	hlist_add_head_rcu(&priv->vni_node, vni_head(es, vni));
@@ -193,7 +197,9 @@ int extnet_socket_bind(struct extnet_dev *priv, u32 vni, __be16 port,
  * @priv: the device
  *
  * Closes the socket when its last device leaves. Packets in flight may
- * still reach the device until an RCU grace period has passed.
+ * still reach the device until an RCU grace period has passed; the next
+ * extnet_socket_bind() of the device waits for that grace period, if it
+ * has not passed yet, before linking the device into a chain again.
  *
  * Context: RTNL held.
  */
@@ -204,6 +210,7 @@ void extnet_socket_unbind(struct extnet_dev *priv)
 	if (!es)
 		return;
 	hlist_del_init_rcu(&priv->vni_node);
+	priv->unbound = get_state_synchronize_rcu();
 	RCU_INIT_POINTER(priv->sock, NULL);
 	es->users--;
 	tunnel_sock_put(es);

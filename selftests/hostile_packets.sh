@@ -13,7 +13,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 64
+ktap_plan 65
 
 two_sites
 # 203.0.113.31 lives behind another VTEP: gB must not speak for it.
@@ -288,6 +288,24 @@ held() {
 		$(matching 'entry_rx *' "$d") == "entry_rx +3" ]]
 }
 check "5 frames for a silent local host: 3 held (entry rx +3), 2 rx_drop_queue_full, then 3 rx_drop_probe_failed" held
+
+# Frames held for a local address that is then mapped remote would go back
+# into the tunnel: the map add drops them as rx_drop_loop, at once.
+held_then_mapped() {
+	local d
+	snap "$BEFORE"
+	send gB "${VX[@]}" -n 2 -s 203.0.113.21 -d 203.0.113.18 udp
+	snap_until entry_rx $(($(value "$BEFORE" entry_rx) + 2))
+	in_ns gA extnet map add 203.0.113.18 dev ext0 remote "$UL_B" || return 1
+	snap "$AFTER"
+	in_ns gA extnet map del 203.0.113.18 dev ext0 || return 1
+	d=$(deltas)
+	echo "gA's ext0 counters moved: $(tr '\n' ' ' <<<"$d")"
+	[[ $(matching 'entry_rx *' "$d") == "entry_rx +2" &&
+		$(matching 'rx_drop_loop *' "$d") == "rx_drop_loop +2" &&
+		-z $(matching 'rx_drop_probe_failed *' "$d") ]]
+}
+check "2 frames held for 203.0.113.18, then map add 203.0.113.18: 2 rx_drop_loop" held_then_mapped
 
 diag "---- the local side: frames from hA1 into gA's bridge"
 tx_control() {

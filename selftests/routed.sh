@@ -17,7 +17,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 45
+ktap_plan 46
 
 # routes_are NS WANT [TABLE]: the destinations of NS's protocol 245 routes in
 # TABLE (default main), sorted and space-separated, are exactly WANT.
@@ -113,6 +113,8 @@ in_ns gB extnet map replace 203.0.113.14 dev ext0 remote "$UL_A"
 in_ns gB extnet map move 203.0.113.14 dev ext0 local
 check "map move local removes its host route" \
 	routes_are gB "203.0.113.11 203.0.113.12"
+check "map move local on the routed side sends no probe" \
+	test "$(counter gB ext0 probes)" -eq 0
 
 # Anti-spoofing still applies: an unmapped source of site A is not delivered.
 run ip -n hA1 addr add 203.0.113.13/24 dev eth0

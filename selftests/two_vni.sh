@@ -13,7 +13,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 8
+ktap_plan 9
 
 two_sites
 for gw in gA gB; do
@@ -58,14 +58,24 @@ check "VNI 5001 frame for the other subnet dropped as spoofed at gB" \
 check "VNI 5002 device saw nothing of it" \
 	test "$(counter gB ext1 rx_drop_spoofed)" -eq 0
 
+# Refused when set, whether the device holding the VNI is up (ext0) or
+# down (ext2 before it comes up); the same VNI on another port is not.
 check "the same VNI twice on one port is refused" bash -c \
 	"ip -n gA link add ext2 type extnet &&
-	 extnet -n gA link set ext2 vni 5001 &&
-	 ! ip -n gA link set ext2 up &&
+	 ip -n gA link add ext3 type extnet &&
+	 ! extnet -n gA link set ext2 vni 5001 &&
 	 extnet -n gA link set ext2 vni 5009 &&
+	 ! extnet -n gA link set ext3 vni 5009 &&
+	 extnet -n gA link set ext3 vni 5009 port 4790 &&
+	 ! extnet -n gA link set ext3 port 4789 &&
 	 ip -n gA link set ext2 up &&
-	 ! extnet -n gA link set ext2 vni 5001"
+	 ! extnet -n gA link set ext2 vni 5001 &&
+	 extnet -n gA link show ext2 | grep -q 'vni 5009'"
+check "the refusal names the conflict" bash -c \
+	"extnet -n gA link set ext3 vni 5001 port 4789 2>&1 |
+	 grep -q 'already uses this VNI'"
 in_ns gA ip link del ext2 || true
+in_ns gA ip link del ext3 || true
 
 before=$(counter gA ext0 rx_drop_unknown_vni)
 in_ns gB extnet link set ext1 vni 5003

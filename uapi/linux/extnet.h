@@ -18,10 +18,11 @@
  * - Every request names its device with EXTNET_A_IFINDEX or EXTNET_A_IFNAME
  *   (if both are given they must name the same device). The device must be
  *   an extnet device in the requester's network namespace.
- * - Validation is strict: unknown attributes, wrong types, integers of the
- *   wrong length and invalid addresses are rejected with -EINVAL; values
- *   out of range and addresses or MACs of the wrong length with -ERANGE;
- *   each with an extended ack (extack) message.
+ * - Validation is strict: unknown attributes, wrong types, integers and
+ *   IPv4 addresses (NLA_BE32) of the wrong length and invalid addresses are
+ *   rejected with -EINVAL; values out of range and IPv6 addresses or MACs
+ *   of the wrong length with -ERANGE; each with an extended ack (extack)
+ *   message.
  * - Each command has its own attribute policy (listed by the generic
  *   netlink controller, CTRL_CMD_GETPOLICY): an attribute that is not part
  *   of its request below is refused with -EINVAL ("Unsupported attribute",
@@ -82,8 +83,8 @@
  *    EXTNET_A_LOCAL6 :: unsets the local address of that family (the route
  *    to each VTEP then picks the source). A device that is up is re-bound
  *    to its UDP sockets atomically; on failure nothing changes. Errors:
- *    -EADDRINUSE if another device of the namespace already uses the VNI on
- *    the same port; -EINVAL if EXTNET_A_LOCAL6 is multicast, loopback,
+ *    -EADDRINUSE if another extnet device of the namespace, up or down,
+ *    already has the VNI on the same port; -EINVAL if EXTNET_A_LOCAL6 is multicast, loopback,
  *    link-local or IPv4-mapped; -ERANGE if it is not 16 bytes.
  *
  * EXTNET_CMD_MAP_ADD: add a mapping entry; -EEXIST if the address is mapped.
@@ -183,7 +184,8 @@
  *    Advertisements to all nodes with the Override flag (RFC 4861 §7.2.6).
  *    They stop when the address is moved again, its entry
  *    is deleted or flushed, or the device goes down or away. Without a VTEP
- *    the entry is removed and the device probes for the host; an address
+ *    the entry is removed and the device, if up and bridged, probes for the
+ *    host (a routed device does not: its host resolves it); an address
  *    that is not mapped is no error (the request states where the address
  *    lives; repeating it changes nothing). Errors: as for MAP_ADD; -EINVAL
  *    if LLADDR or ANNOUNCE come without a VTEP, -ERANGE if ANNOUNCE > 10.
@@ -468,6 +470,7 @@ enum extnet_neigh_attr {
  * @EXTNET_STATS_A_RX_DROP_SPOOFED: inner source not mapped to the VTEP the
  *	packet came from
  * @EXTNET_STATS_A_RX_DROP_LOOP: inner destination is itself mapped remote
+ *	(also packets held for a local host whose address became mapped)
  * @EXTNET_STATS_A_RX_DROP_QUEUE_FULL: held for an unresolved host, but the
  *	queue was full
  * @EXTNET_STATS_A_RX_DROP_PROBE_FAILED: held packets dropped because the
