@@ -67,7 +67,9 @@ static struct sk_buff *reply_create(struct net_device *dev,
 				    const struct arp_eth_ip4 *req,
 				    const struct extnet_entry *entry)
 {
-	const u8 *mac = entry->has_lladdr ? entry->lladdr : dev->dev_addr;
+	u8 lladdr[ETH_ALEN];
+	const u8 *mac = extnet_entry_lladdr(entry, lladdr) ? lladdr :
+							     dev->dev_addr;
 
 	return arp_create(ARPOP_REPLY, ETH_P_ARP, req->sip, dev, req->tip,
 			  req->sha, mac, req->sha);

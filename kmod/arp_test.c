@@ -282,10 +282,7 @@ static struct sk_buff *arp_test_reply(struct kunit *test, u32 sip,
 	struct extnet_entry entry = {};
 	struct sk_buff *req, *skb;
 
-	if (lladdr) {
-		memcpy(entry.lladdr, lladdr, ETH_ALEN);
-		entry.has_lladdr = true;
-	}
+	atomic64_set(&entry.lladdr, extnet_lladdr_pack(lladdr));
 	req = arp_test_request(test, sip, ARP_TEST_MAPPED);
 	arp = arp_pull(req);
 	skb = arp ? reply_create(priv->dev, arp, &entry) : NULL;

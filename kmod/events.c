@@ -270,8 +270,9 @@ static void announce_work(struct work_struct *work)
 		if (!e || !netif_running(priv->dev)) {
 			a->left = 0;
 		} else if (time_after_eq(jiffies, a->next)) {
-			const u8 *mac = e->has_lladdr ? e->lladdr :
-						       priv->dev->dev_addr;
+			u8 lladdr[ETH_ALEN];
+			const u8 *mac = extnet_entry_lladdr(e, lladdr) ?
+					lladdr : priv->dev->dev_addr;
 
 			if (ipv6_addr_v4mapped(&a->addr))
 				extnet_arp_announce(priv, a->addr.s6_addr32[3],

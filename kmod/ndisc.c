@@ -213,7 +213,9 @@ static struct sk_buff *na_create(struct net_device *dev,
 				 const struct nd_info *ns, const u8 *ns_mac,
 				 const struct extnet_entry *entry)
 {
-	const u8 *mac = entry->has_lladdr ? entry->lladdr : dev->dev_addr;
+	u8 lladdr[ETH_ALEN];
+	const u8 *mac = extnet_entry_lladdr(entry, lladdr) ? lladdr :
+							     dev->dev_addr;
 	struct icmp6hdr flags = {};
 	u8 all_nodes_mac[ETH_ALEN];
 	const struct in6_addr *daddr;

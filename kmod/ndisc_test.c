@@ -283,10 +283,7 @@ static void nd_test_check_na(struct kunit *test,
 	bool dad = ipv6_addr_any(saddr);
 	u32 flags;
 
-	if (lladdr) {
-		memcpy(entry.lladdr, lladdr, ETH_ALEN);
-		entry.has_lladdr = true;
-	}
+	atomic64_set(&entry.lladdr, extnet_lladdr_pack(lladdr));
 	req = nd_test_ns(test, saddr, &nd_test_mapped, !dad);
 	KUNIT_ASSERT_EQ(test, nd_parse(req, &ns), 0);
 	skb = na_create(priv->dev, &ns, nd_host_mac, &entry);

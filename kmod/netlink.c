@@ -874,6 +874,7 @@ static int fill_entry(struct sk_buff *skb, struct netlink_callback *cb,
 		      struct extnet_dev *priv, void *obj)
 {
 	const struct extnet_entry *e = obj;
+	u8 lladdr[ETH_ALEN];
 	struct nlattr *nest;
 	void *hdr;
 
@@ -885,9 +886,9 @@ static int fill_entry(struct sk_buff *skb, struct netlink_callback *cb,
 	if (!nest ||
 	    put_addr46(skb, EXTNET_MAP_A_ADDR4, EXTNET_MAP_A_ADDR6, &e->addr) ||
 	    put_addr46(skb, EXTNET_MAP_A_REMOTE4, EXTNET_MAP_A_REMOTE6,
-		       &e->vtep->addr6) ||
-	    (e->has_lladdr &&
-	     nla_put(skb, EXTNET_MAP_A_LLADDR, ETH_ALEN, e->lladdr)) ||
+		       &extnet_entry_vtep(e)->addr6) ||
+	    (extnet_entry_lladdr(e, lladdr) &&
+	     nla_put(skb, EXTNET_MAP_A_LLADDR, ETH_ALEN, lladdr)) ||
 	    nla_put_u64_64bit(skb, EXTNET_MAP_A_TX_PACKETS,
 			      atomic64_read(&e->tx_packets), EXTNET_MAP_A_PAD) ||
 	    nla_put_u64_64bit(skb, EXTNET_MAP_A_TX_BYTES,

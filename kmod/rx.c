@@ -65,7 +65,7 @@ static enum extnet_stats_attr rx_check6(struct extnet_dev *priv,
 	*src = extnet_table_lookup(&priv->table, &ip6h->saddr);
 	if (!*src)
 		return EXTNET_STATS_A_RX_DROP_SPOOFED;
-	if (!ipv6_addr_equal(&(*src)->vtep->addr6, outer_saddr)) {
+	if (!ipv6_addr_equal(&extnet_entry_vtep(*src)->addr6, outer_saddr)) {
 		/* Claimed by another VTEP than the one it is mapped to. */
 		extnet_conflict(priv, *src, EXTNET_CONFLICT_TUNNEL,
 				eth_hdr(skb)->h_source, outer_saddr);
@@ -181,7 +181,7 @@ static enum extnet_stats_attr rx_check4(struct extnet_dev *priv,
 	*src = extnet_table_lookup4(&priv->table, iph->saddr);
 	if (!*src)
 		return EXTNET_STATS_A_RX_DROP_SPOOFED;
-	if (!ipv6_addr_equal(&(*src)->vtep->addr6, outer_saddr)) {
+	if (!ipv6_addr_equal(&extnet_entry_vtep(*src)->addr6, outer_saddr)) {
 		/* Claimed by another VTEP than the one it is mapped to. */
 		extnet_conflict(priv, *src, EXTNET_CONFLICT_TUNNEL,
 				eth_hdr(skb)->h_source, outer_saddr);
@@ -292,10 +292,10 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		inner_tos = ipv6_get_dsfield(ipv6_hdr(skb));
 	if (INET_ECN_decapsulate(skb, outer_tos, inner_tos) > 1)
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_MALFORMED);
-	extnet_mss_clamp(priv, skb, src->vtep, NULL);
+	extnet_mss_clamp(priv, skb, extnet_entry_vtep(src), NULL);
 
-	ether_addr_copy(eth_hdr(skb)->h_source,
-			src->has_lladdr ? src->lladdr : priv->dev->dev_addr);
+	if (!extnet_entry_lladdr(src, eth_hdr(skb)->h_source))
+		ether_addr_copy(eth_hdr(skb)->h_source, priv->dev->dev_addr);
 	len = skb->len;
 	skb->dev = priv->dev;
 	if (extnet_routed(priv)) {

@@ -217,9 +217,10 @@ void extnet_socket_unbind(struct extnet_dev *priv)
 }
 
 /**
- * extnet_socket_send4() - encapsulate a frame in VXLAN and send it
+ * send4() - encapsulate a frame in VXLAN and send it over IPv4
  * @priv: the device
  * @entry: the mapping entry of the frame's destination
+ * @vtep: the entry's VTEP, read once by the caller; IPv4
  * @skb: the inner Ethernet frame, skb->data at its MAC header
  *
  * Builds the VXLAN header (RFC 7348 §5: I flag, 24-bit VNI, reserved bits
@@ -236,12 +237,11 @@ void extnet_socket_unbind(struct extnet_dev *priv)
  * answered with ICMP and counted as EXTNET_STATS_A_TX_TOO_BIG, or dropped
  * if the answer could not be built).
  */
-int extnet_socket_send4(struct extnet_dev *priv, struct extnet_entry *entry,
-			struct sk_buff *skb)
+static int send4(struct extnet_dev *priv, const struct extnet_entry *entry,
+		 struct extnet_vtep *vtep, struct sk_buff *skb)
 {
 	struct extnet_sock *es = rcu_dereference(priv->sock);
 	struct net_device *dev = priv->dev;
-	struct extnet_vtep *vtep = entry->vtep;
 	struct ip_tunnel_key key = {};
 	struct vxlanhdr *vxh;
 	__be16 sport, dport;
@@ -280,8 +280,7 @@ int extnet_socket_send4(struct extnet_dev *priv, struct extnet_entry *entry,
 			   sizeof(struct iphdr));
 	if (unlikely(ret))
 		goto err_route;
-	if (entry->has_lladdr)
-		ether_addr_copy(eth_hdr(skb)->h_dest, entry->lladdr);
+	extnet_entry_lladdr(entry, eth_hdr(skb)->h_dest);
 
 	tos = ip_tunnel_ecn_encap(0, (const struct iphdr *)(skb->data + ETH_HLEN),
 				  skb);
@@ -341,12 +340,13 @@ static struct dst_entry *route6(struct net_device *dev, struct sock *sk,
 }
 
 /**
- * extnet_socket_send6() - encapsulate a frame in VXLAN and send it over IPv6
+ * send6() - encapsulate a frame in VXLAN and send it over IPv6
  * @priv: the device
- * @entry: the mapping entry of the frame's destination; its VTEP is IPv6
+ * @entry: the mapping entry of the frame's destination
+ * @vtep: the entry's VTEP, read once by the caller; IPv6
  * @skb: the inner Ethernet frame, skb->data at its MAC header
  *
- * As extnet_socket_send4(), over UDP/IPv6 (RFC 7348 §5) from the device's
+ * As send4(), over UDP/IPv6 (RFC 7348 §5) from the device's
  * local IPv6 address (EXTNET_A_LOCAL6, or the one the route picks), with a
  * UDP checksum (zero checksums over IPv6 need RFC 6935 exceptions that the
  * receiver may not make), hop limit EXTNET_A_TTL, no flow label and the
@@ -355,14 +355,13 @@ static struct dst_entry *route6(struct net_device *dev, struct sock *sk,
  * Context: softirq or BH disabled, rcu_read_lock() held. Consumes @skb.
  * Return: 0, -ENOTCONN (device not bound to a socket), -EAFNOSUPPORT (no
  * IPv6 in the kernel), -ENETUNREACH or -ELOOP (no usable route to the
- * VTEP), -ENOMEM, -EMSGSIZE (as extnet_socket_send4(), with 70 bytes of
+ * VTEP), -ENOMEM, -EMSGSIZE (as send4(), with 70 bytes of
  * encapsulation).
  */
-int extnet_socket_send6(struct extnet_dev *priv, struct extnet_entry *entry,
-			struct sk_buff *skb)
+static int send6(struct extnet_dev *priv, const struct extnet_entry *entry,
+		 struct extnet_vtep *vtep, struct sk_buff *skb)
 {
 	struct extnet_sock *es = rcu_dereference(priv->sock);
-	struct extnet_vtep *vtep = entry->vtep;
 	struct net_device *dev = priv->dev;
 	struct in6_addr saddr, local6;
 	struct dst_entry *dst;
@@ -401,8 +400,7 @@ int extnet_socket_send6(struct extnet_dev *priv, struct extnet_entry *entry,
 			   VXLAN_HLEN + sizeof(struct ipv6hdr));
 	if (unlikely(ret))
 		goto err_route;
-	if (entry->has_lladdr)
-		ether_addr_copy(eth_hdr(skb)->h_dest, entry->lladdr);
+	extnet_entry_lladdr(entry, eth_hdr(skb)->h_dest);
 
 	tos = ip_tunnel_ecn_encap(0, (const struct iphdr *)(skb->data + ETH_HLEN),
 				  skb);
@@ -435,8 +433,8 @@ err_free:
 	return ret;
 }
 #else
-int extnet_socket_send6(struct extnet_dev *priv, struct extnet_entry *entry,
-			struct sk_buff *skb)
+static int send6(struct extnet_dev *priv, const struct extnet_entry *entry,
+		 struct extnet_vtep *vtep, struct sk_buff *skb)
 {
 	kfree_skb(skb);
 	return -EAFNOSUPPORT;
@@ -449,16 +447,23 @@ int extnet_socket_send6(struct extnet_dev *priv, struct extnet_entry *entry,
  * @entry: the mapping entry of the frame's destination
  * @skb: the inner Ethernet frame (IPv4 or IPv6), skb->data at its MAC header
  *
- * Over IPv4 or IPv6, as the entry's VTEP is: extnet_socket_send4() or
- * extnet_socket_send6().
+ * Over IPv4 or IPv6, as the entry's VTEP is: send4() or send6(). The
+ * VTEP is read once, so that a replace changing its address family while
+ * the frame is sent cannot mix the two.
  *
  * Context: softirq or BH disabled, rcu_read_lock() held. Consumes @skb.
- * Return: 0 or the error of the function called.
+ * Return: 0, -ENOTCONN (device not bound to a socket), -EAFNOSUPPORT (an
+ * IPv6 VTEP, no IPv6 in the kernel), -ENETUNREACH or -ELOOP (no usable
+ * route to the VTEP), -ENOMEM, -EMSGSIZE (too big: answered with ICMP and
+ * counted as EXTNET_STATS_A_TX_TOO_BIG, or dropped if the answer could not
+ * be built).
  */
 int extnet_socket_send(struct extnet_dev *priv, struct extnet_entry *entry,
 		       struct sk_buff *skb)
 {
-	if (entry->vtep->is6)
-		return extnet_socket_send6(priv, entry, skb);
-	return extnet_socket_send4(priv, entry, skb);
+	struct extnet_vtep *vtep = extnet_entry_vtep(entry);
+
+	if (vtep->is6)
+		return send6(priv, entry, vtep, skb);
+	return send4(priv, entry, vtep, skb);
 }

@@ -49,10 +49,6 @@ int extnet_socket_bind(struct extnet_dev *priv, u32 vni, __be16 port,
 		       struct netlink_ext_ack *extack);
 void extnet_socket_unbind(struct extnet_dev *priv);
 struct extnet_dev *extnet_socket_find_vni(struct extnet_sock *es, u32 vni);
-int extnet_socket_send4(struct extnet_dev *priv, struct extnet_entry *entry,
-			struct sk_buff *skb);
-int extnet_socket_send6(struct extnet_dev *priv, struct extnet_entry *entry,
-			struct sk_buff *skb);
 int extnet_socket_send(struct extnet_dev *priv, struct extnet_entry *entry,
 		       struct sk_buff *skb);
 

@@ -187,7 +187,8 @@ static void entry_free_rcu(struct rcu_head *rcu)
 
 static void entry_release(struct extnet_table *table, struct extnet_entry *e)
 {
-	vtep_put(table, e->vtep);
+	vtep_put(table, rcu_dereference_protected(e->vtep,
+						  lockdep_is_held(&table->lock)));
 	call_rcu(&e->rcu, entry_free_rcu);
 }
 
@@ -256,11 +257,12 @@ int extnet_table_insert(struct extnet_table *table, const struct in6_addr *addr,
  * @lladdr: MAC to answer for @addr, or NULL
  * @replace: replace an existing entry for @addr instead of failing
  *
- * A replaced entry keeps its counters: they are copied into the new entry
- * before it replaces the old one, so what readers still holding the old
- * entry count after the copy (frames in flight during the replace) is
- * lost. Readers see the old or the new entry, never neither. Either
- * family of overlay address may use either family of VTEP.
+ * A replace changes the entry in place (its VTEP, then its lladdr), so
+ * that it keeps its counters, frames in flight during the replace
+ * included. A reader sees the old or the new VTEP and the old or the new
+ * lladdr, each whole; for the frames in flight at that moment, one of
+ * each. Readers see the entry at all times. Either family of overlay
+ * address may use either family of VTEP.
  *
  * Context: process context; takes the table's mutex.
  * Return: 0, -EEXIST (mapped and !@replace), -ENOSPC (table full) or
@@ -272,55 +274,47 @@ int extnet_table_insert_vtep(struct extnet_table *table,
 			     bool replace)
 {
 	struct extnet_entry *e, *old;
+	struct extnet_vtep *vtep;
 	struct extnet_ht *t;
-	int ret;
+	int ret = 0;
 
 	e = kmem_cache_zalloc(entry_cache, GFP_KERNEL_ACCOUNT);
 	if (!e)
 		return -ENOMEM;
 	e->addr = *addr;
-	if (lladdr) {
-		ether_addr_copy(e->lladdr, lladdr);
-		e->has_lladdr = true;
-	}
+	atomic64_set(&e->lladdr, extnet_lladdr_pack(lladdr));
 
 	mutex_lock(&table->lock);
 	t = ht_locked(table);
-	e->vtep = vtep_get(table, remote);
-	if (!e->vtep) {
+	vtep = vtep_get(table, remote);
+	if (!vtep) {
 		ret = -ENOMEM;
-		goto err_free;
+		goto out_free;
 	}
+	RCU_INIT_POINTER(e->vtep, vtep);
 
 	old = rhashtable_lookup_get_insert_fast(&t->ht, &e->node,
 						entry_params);
-	if (IS_ERR(old)) {
+	if (!old) {
+		mutex_unlock(&table->lock);
+		return 0;
+	}
+	if (IS_ERR(old))
 		ret = PTR_ERR(old) == -E2BIG ? -ENOSPC : PTR_ERR(old);
-		goto err_put;
-	}
-	if (old) {
-		if (!replace) {
-			ret = -EEXIST;
-			goto err_put;
-		}
-		atomic64_set(&e->tx_packets, atomic64_read(&old->tx_packets));
-		atomic64_set(&e->tx_bytes, atomic64_read(&old->tx_bytes));
-		atomic64_set(&e->rx_packets, atomic64_read(&old->rx_packets));
-		atomic64_set(&e->rx_bytes, atomic64_read(&old->rx_bytes));
-		atomic64_set(&e->conflicts, atomic64_read(&old->conflicts));
-		ret = rhashtable_replace_fast(&t->ht, &old->node, &e->node,
-					      entry_params);
-		if (ret)
-			goto err_put;
-		entry_release(table, old);
-	}
+	else if (!replace)
+		ret = -EEXIST;
+	else
+		/* In place: the VTEP we took a reference on goes into the
+		 * entry, the one it had is dropped.
+		 */
+		vtep = rcu_replace_pointer(old->vtep, vtep,
+					   lockdep_is_held(&table->lock));
+	vtep_put(table, vtep);
+	if (!ret)
+		atomic64_set(&old->lladdr, atomic64_read(&e->lladdr));
+out_free:
 	mutex_unlock(&table->lock);
-	return 0;
-
-err_put:
-	vtep_put(table, e->vtep);
-err_free:
-	mutex_unlock(&table->lock);
+	/* Never published when we get here. */
 	kmem_cache_free(entry_cache, e);
 	return ret;
 }

@@ -11,6 +11,8 @@
 #include <linux/atomic.h>
 #include <linux/refcount.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/string.h>
 #include <linux/bits.h>
 #include <linux/in.h>
 #include <linux/hash.h>
@@ -39,13 +41,28 @@ struct extnet_vtep {
 };
 
 /**
+ * union extnet_lladdr - the MAC of a mapping entry, as one 64-bit word
+ * @word: the whole, read and written with atomic64_read()/atomic64_set()
+ *	so that a reader sees one MAC or another, never a mix of two
+ * @mac: the MAC
+ * @set: nonzero if @mac is set
+ */
+union extnet_lladdr {
+	s64 word;
+	struct {
+		u8 mac[ETH_ALEN];
+		u8 set;
+	};
+};
+
+/**
  * struct extnet_entry - a mapping entry
  * @node: rhashtable linkage
  * @addr: overlay address, the key; IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d)
- * @vtep: where @addr lives; constant for the entry's lifetime (a replace
- *	swaps in a new entry)
- * @lladdr: MAC answered for @addr, valid if @has_lladdr
- * @has_lladdr: @lladdr is set
+ * @vtep: where @addr lives; changed in place by a replace under the
+ *	table's lock, read under RCU (extnet_entry_vtep())
+ * @lladdr: union extnet_lladdr, the MAC answered for @addr; changed in
+ *	place by a replace (extnet_entry_lladdr())
  * @tx_packets: frames tunnelled to @addr
  * @tx_bytes: bytes of those inner frames
  * @rx_packets: frames from @addr delivered locally, or held for their
@@ -58,9 +75,8 @@ struct extnet_vtep {
 struct extnet_entry {
 	struct rhash_head node;
 	struct in6_addr addr;
-	struct extnet_vtep *vtep;
-	u8 lladdr[ETH_ALEN];
-	bool has_lladdr;
+	struct extnet_vtep __rcu *vtep;
+	atomic64_t lladdr;
 	atomic64_t tx_packets;
 	atomic64_t tx_bytes;
 	atomic64_t rx_packets;
@@ -68,6 +84,63 @@ struct extnet_entry {
 	atomic64_t conflicts;
 	struct rcu_head rcu;
 };
+
+/**
+ * extnet_entry_vtep() - the VTEP of a mapping entry
+ * @e: the entry
+ *
+ * A replace may change it at any time; a reader that uses the VTEP more
+ * than once (address family, address, route cache) reads it once.
+ *
+ * Context: rcu_read_lock() held (writers, under the table's lock, use
+ * rcu_dereference_protected()).
+ * Return: the VTEP, valid until the read-side section ends.
+ */
+static inline struct extnet_vtep *
+extnet_entry_vtep(const struct extnet_entry *e)
+{
+	return rcu_dereference(e->vtep);
+}
+
+/**
+ * extnet_lladdr_pack() - the value of &extnet_entry.lladdr for a MAC
+ * @lladdr: the MAC, or NULL for none
+ *
+ * Context: any.
+ * Return: union extnet_lladdr's @word.
+ */
+static inline s64 extnet_lladdr_pack(const u8 *lladdr)
+{
+	union extnet_lladdr l = {};
+
+	if (lladdr) {
+		memcpy(l.mac, lladdr, ETH_ALEN);
+		l.set = 1;
+	}
+	return l.word;
+}
+
+/**
+ * extnet_entry_lladdr() - the MAC a mapping entry gives for its address
+ * @e: the entry
+ * @mac: ETH_ALEN bytes, where the MAC is copied
+ *
+ * A replace running at the same time gives the old MAC or the new one,
+ * never a mix, on 32-bit kernels too.
+ *
+ * Context: any, while @e is valid (rcu_read_lock() or the table's lock).
+ * Return: true if the entry has a MAC (copied to @mac), false if not
+ * (@mac unchanged).
+ */
+static inline bool extnet_entry_lladdr(const struct extnet_entry *e, u8 *mac)
+{
+	union extnet_lladdr l = { .word = atomic64_read(&e->lladdr) };
+
+	if (!l.set)
+		return false;
+	memcpy(mac, l.mac, ETH_ALEN);
+	return true;
+}
 
 struct extnet_ht;
 

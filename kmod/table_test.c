@@ -19,6 +19,28 @@
 /* Set while the suites use an entry cache they created themselves. */
 static bool kunit_own_cache;
 
+/* An entry's VTEP, in or out of a read-side section: the tests are the
+ * table's only writers.
+ */
+static struct extnet_vtep *vtep_of(const struct extnet_entry *e)
+{
+	return rcu_dereference_raw(e->vtep);
+}
+
+static bool has_lladdr(const struct extnet_entry *e)
+{
+	u8 mac[ETH_ALEN];
+
+	return extnet_entry_lladdr(e, mac);
+}
+
+static bool lladdr_is(const struct extnet_entry *e, const u8 *want)
+{
+	u8 mac[ETH_ALEN];
+
+	return extnet_entry_lladdr(e, mac) && ether_addr_equal(mac, want);
+}
+
 /**
  * extnet_kunit_suite_init() - suite_init of suites that add mapping entries
  * @suite: the suite
@@ -138,8 +160,8 @@ static void extnet_table_test_add_ipv4(struct kunit *test)
 		/* The key is the IPv4-mapped IPv6 address. */
 		KUNIT_EXPECT_TRUE(test, ipv6_addr_v4mapped(&e->addr));
 		KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&e->addr, &key));
-		KUNIT_EXPECT_EQ(test, ntohl(e->vtep->addr4), VTEP(2));
-		KUNIT_EXPECT_FALSE(test, e->has_lladdr);
+		KUNIT_EXPECT_EQ(test, ntohl(vtep_of(e)->addr4), VTEP(2));
+		KUNIT_EXPECT_FALSE(test, has_lladdr(e));
 		KUNIT_EXPECT_EQ(test, atomic64_read(&e->tx_packets), 0);
 	}
 	KUNIT_EXPECT_PTR_EQ(test, extnet_table_lookup(&t->table, &key), e);
@@ -169,10 +191,8 @@ static void extnet_table_test_add_ipv6(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, e);
 	if (e) {
 		KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&e->addr, &addr6));
-		KUNIT_EXPECT_EQ(test, ntohl(e->vtep->addr4), VTEP(2));
-		KUNIT_EXPECT_TRUE(test, e->has_lladdr);
-		KUNIT_EXPECT_TRUE_MSG(test, ether_addr_equal(e->lladdr, mac),
-				      "lladdr %pM", e->lladdr);
+		KUNIT_EXPECT_EQ(test, ntohl(vtep_of(e)->addr4), VTEP(2));
+		KUNIT_EXPECT_TRUE(test, lladdr_is(e, mac));
 	}
 	/* Neither the IPv4 address with the same last 32 bits... */
 	KUNIT_EXPECT_NULL(test, extnet_table_lookup4(&t->table,
@@ -188,9 +208,9 @@ static void extnet_table_test_add_ipv6(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 2U);
 	rcu_read_lock();
 	e = extnet_table_lookup(&t->table, &addr6);
-	KUNIT_EXPECT_TRUE(test, e && ntohl(e->vtep->addr4) == VTEP(2));
+	KUNIT_EXPECT_TRUE(test, e && ntohl(vtep_of(e)->addr4) == VTEP(2));
 	e = extnet_table_lookup4(&t->table, htonl(OVERLAY(21)));
-	KUNIT_EXPECT_TRUE(test, e && ntohl(e->vtep->addr4) == VTEP(3));
+	KUNIT_EXPECT_TRUE(test, e && ntohl(vtep_of(e)->addr4) == VTEP(3));
 	rcu_read_unlock();
 }
 
@@ -216,9 +236,9 @@ static void extnet_table_test_exists(struct kunit *test)
 	after = extnet_table_lookup4(&t->table, htonl(OVERLAY(21)));
 	KUNIT_EXPECT_PTR_EQ(test, after, before);
 	if (after) {
-		KUNIT_EXPECT_EQ(test, ntohl(after->vtep->addr4), VTEP(2));
-		KUNIT_EXPECT_FALSE(test, after->has_lladdr);
-		KUNIT_EXPECT_EQ(test, refcount_read(&after->vtep->refcnt), 1);
+		KUNIT_EXPECT_EQ(test, ntohl(vtep_of(after)->addr4), VTEP(2));
+		KUNIT_EXPECT_FALSE(test, has_lladdr(after));
+		KUNIT_EXPECT_EQ(test, refcount_read(&vtep_of(after)->refcnt), 1);
 	}
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 1U);
@@ -250,11 +270,13 @@ static void extnet_table_test_replace(struct kunit *test)
 	rcu_read_lock();
 	e = extnet_table_lookup4(&t->table, htonl(OVERLAY(21)));
 	KUNIT_EXPECT_NOT_NULL(test, e);
-	/* A new entry (the old one is immutable) with the old counters. */
-	KUNIT_EXPECT_PTR_NE(test, e, old);
+	/* The same entry, changed in place: what a reader that found it
+	 * before the replace counts is kept.
+	 */
+	KUNIT_EXPECT_PTR_EQ(test, e, old);
 	if (e) {
-		KUNIT_EXPECT_EQ(test, ntohl(e->vtep->addr4), VTEP(3));
-		KUNIT_EXPECT_FALSE(test, e->has_lladdr);
+		KUNIT_EXPECT_EQ(test, ntohl(vtep_of(e)->addr4), VTEP(3));
+		KUNIT_EXPECT_FALSE(test, has_lladdr(e));
 		KUNIT_EXPECT_EQ(test, atomic64_read(&e->tx_packets), 11);
 		KUNIT_EXPECT_EQ(test, atomic64_read(&e->tx_bytes), 1100);
 		KUNIT_EXPECT_EQ(test, atomic64_read(&e->rx_packets), 22);
@@ -270,8 +292,7 @@ static void extnet_table_test_replace(struct kunit *test)
 					   mac, true), 0);
 	rcu_read_lock();
 	e = extnet_table_lookup4(&t->table, htonl(OVERLAY(22)));
-	KUNIT_EXPECT_TRUE(test, e && e->has_lladdr &&
-			  ether_addr_equal(e->lladdr, mac));
+	KUNIT_EXPECT_TRUE(test, e && lladdr_is(e, mac));
 	KUNIT_EXPECT_TRUE(test, e && atomic64_read(&e->tx_packets) == 0);
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 2U);
@@ -328,8 +349,8 @@ static void extnet_table_test_vtep_shared(struct kunit *test)
 	rcu_read_unlock();
 	KUNIT_ASSERT_NOT_NULL(test, e1);
 	KUNIT_ASSERT_NOT_NULL(test, e2);
-	vtep = e1->vtep;
-	KUNIT_EXPECT_PTR_EQ(test, e2->vtep, vtep);
+	vtep = vtep_of(e1);
+	KUNIT_EXPECT_PTR_EQ(test, vtep_of(e2), vtep);
 	KUNIT_EXPECT_EQ(test, refcount_read(&vtep->refcnt), 2);
 	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
 
@@ -339,7 +360,7 @@ static void extnet_table_test_vtep_shared(struct kunit *test)
 	e2 = extnet_table_lookup4(&t->table, htonl(OVERLAY(22)));
 	rcu_read_unlock();
 	KUNIT_ASSERT_NOT_NULL(test, e2);
-	KUNIT_EXPECT_PTR_EQ(test, e2->vtep, vtep);
+	KUNIT_EXPECT_PTR_EQ(test, vtep_of(e2), vtep);
 	KUNIT_EXPECT_EQ(test, refcount_read(&vtep->refcnt), 1);
 	KUNIT_EXPECT_EQ(test, ntohl(vtep->addr4), VTEP(2));
 	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
@@ -350,7 +371,7 @@ static void extnet_table_test_vtep_shared(struct kunit *test)
 	rcu_read_lock();
 	e1 = extnet_table_lookup4(&t->table, htonl(OVERLAY(23)));
 	rcu_read_unlock();
-	KUNIT_EXPECT_TRUE(test, e1 && e1->vtep == vtep);
+	KUNIT_EXPECT_TRUE(test, e1 && vtep_of(e1) == vtep);
 	KUNIT_EXPECT_EQ(test, refcount_read(&vtep->refcnt), 2);
 
 	/* Moving one entry elsewhere drops its reference. */
@@ -393,11 +414,11 @@ static void extnet_table_test_vtep_last_freed(struct kunit *test)
 
 	rcu_read_lock();
 	e = extnet_table_lookup4(&t->table, htonl(OVERLAY(23)));
-	KUNIT_EXPECT_TRUE(test, e && ntohl(e->vtep->addr4) == VTEP(3) &&
-			  refcount_read(&e->vtep->refcnt) == 1);
+	KUNIT_EXPECT_TRUE(test, e && ntohl(vtep_of(e)->addr4) == VTEP(3) &&
+			  refcount_read(&vtep_of(e)->refcnt) == 1);
 	e = extnet_table_lookup4(&t->table, htonl(OVERLAY(22)));
-	KUNIT_EXPECT_TRUE(test, e && ntohl(e->vtep->addr4) == VTEP(2) &&
-			  refcount_read(&e->vtep->refcnt) == 1);
+	KUNIT_EXPECT_TRUE(test, e && ntohl(vtep_of(e)->addr4) == VTEP(2) &&
+			  refcount_read(&vtep_of(e)->refcnt) == 1);
 	rcu_read_unlock();
 
 	KUNIT_EXPECT_EQ(test, test_remove4(&t->table, OVERLAY(22)), 0);
@@ -456,9 +477,9 @@ static void extnet_table_test_many_vteps(struct kunit *test)
 		struct extnet_entry *e1 = extnet_table_lookup(&t->table, &a1);
 		struct extnet_entry *e2 = extnet_table_lookup(&t->table, &a2);
 
-		if (!e1 || !e2 || e1->vtep != e2->vtep ||
-		    !ipv6_addr_equal(&e1->vtep->addr6, &vtep) ||
-		    refcount_read(&e1->vtep->refcnt) != 2)
+		if (!e1 || !e2 || vtep_of(e1) != vtep_of(e2) ||
+		    !ipv6_addr_equal(&vtep_of(e1)->addr6, &vtep) ||
+		    refcount_read(&vtep_of(e1)->refcnt) != 2)
 			wrong++;
 	}
 	rcu_read_unlock();
@@ -541,7 +562,7 @@ static void extnet_table_test_many(struct kunit *test)
 		e = extnet_table_lookup4(&t->table, htonl(0x0a000000 + i));
 		if (!e)
 			missing++;
-		else if (ntohl(e->vtep->addr4) != VTEP(1 + i % MANY_SITES) ||
+		else if (ntohl(vtep_of(e)->addr4) != VTEP(1 + i % MANY_SITES) ||
 			 ntohl(e->addr.s6_addr32[3]) != 0x0a000000 + i)
 			wrong++;
 		if (i % 1024 == 1023) {
@@ -567,10 +588,12 @@ static void extnet_table_test_many(struct kunit *test)
  * Readers during writes: a kthread looks up two sets of addresses under RCU
  * while the test replaces every entry of the first set back and forth
  * between two VTEPs, and adds, replaces and deletes the second set. Entries
- * pointing to VTEP(2) carry race_mac, those pointing to VTEP(1) none, so
- * that a reader can tell a whole entry from a mix. A reader must find every
- * address of the first set (a replace never leaves a gap) and only whole
- * entries; an entry or VTEP freed under it is KASAN's to report.
+ * pointing to VTEP(2) carry race_mac, those pointing to VTEP(1) none. A
+ * reader must find every address of the first set (a replace never leaves
+ * a gap), a MAC none or whole, and a VTEP one of the two; an entry or VTEP
+ * freed under it is KASAN's to report. The reader counts a packet on each
+ * entry of the first set it finds, as the data path does: a replace keeps
+ * every count, so the entries' tx_packets add up to the reader's count.
  */
 #define RACE_KEYS 32U
 #define RACE_ROUNDS 100U
@@ -583,6 +606,7 @@ struct race {
 	unsigned long lookups;
 	unsigned long gaps;
 	unsigned long bad;
+	unsigned long counted;
 };
 
 static u32 race_addr(unsigned int i)
@@ -593,16 +617,18 @@ static u32 race_addr(unsigned int i)
 static bool race_entry_ok(const struct extnet_entry *e,
 			  const struct in6_addr *key)
 {
-	const struct extnet_vtep *vtep = READ_ONCE(e->vtep);
+	const struct extnet_vtep *vtep = extnet_entry_vtep(e);
 	u32 remote = ntohl(READ_ONCE(vtep->addr4));
+	u8 mac[ETH_ALEN];
 
 	if (!ipv6_addr_equal(&e->addr, key))
 		return false;
-	if (remote == VTEP(1))
-		return !e->has_lladdr;
-	if (remote == VTEP(2))
-		return e->has_lladdr && ether_addr_equal(e->lladdr, race_mac);
-	return false;
+	if (remote != VTEP(1) && remote != VTEP(2))
+		return false;
+	/* A replace changes the VTEP, then the MAC, each whole: none, or
+	 * all of race_mac.
+	 */
+	return !extnet_entry_lladdr(e, mac) || ether_addr_equal(mac, race_mac);
 }
 
 static int race_reader(void *arg)
@@ -614,7 +640,7 @@ static int race_reader(void *arg)
 		rcu_read_lock();
 		for (i = 0; i < 2 * RACE_KEYS; i++) {
 			struct in6_addr key = test_key4(race_addr(i));
-			const struct extnet_entry *e;
+			struct extnet_entry *e;
 
 			e = extnet_table_lookup(r->table, &key);
 			if (!e) {
@@ -624,6 +650,10 @@ static int race_reader(void *arg)
 			}
 			if (!race_entry_ok(e, &key))
 				r->bad++;
+			if (i < RACE_KEYS) {
+				atomic64_inc(&e->tx_packets);
+				r->counted++;
+			}
 		}
 		rcu_read_unlock();
 		if (!r->lookups)
@@ -639,6 +669,7 @@ static void extnet_table_test_concurrent_readers(struct kunit *test)
 	struct table_test *t = test->priv;
 	unsigned int round, i, errors = 0;
 	struct task_struct *reader;
+	u64 counts = 0;
 	struct race *r;
 
 	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
@@ -682,6 +713,16 @@ static void extnet_table_test_concurrent_readers(struct kunit *test)
 	KUNIT_EXPECT_GT(test, r->lookups, 0UL);
 	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), RACE_KEYS);
 	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
+	rcu_read_lock();
+	for (i = 0; i < RACE_KEYS; i++) {
+		struct extnet_entry *e;
+
+		e = extnet_table_lookup4(&t->table, htonl(race_addr(i)));
+		if (e)
+			counts += atomic64_read(&e->tx_packets);
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, counts, (u64)r->counted);
 	kunit_info(test, "%lu lookups during %u rounds of %u writes\n",
 		   r->lookups, RACE_ROUNDS, 5 * RACE_KEYS);
 }
@@ -756,13 +797,13 @@ static void extnet_table_test_vtep6(struct kunit *test)
 	rcu_read_lock();
 	e1 = extnet_table_lookup(&t->table, &a1);
 	e2 = extnet_table_lookup(&t->table, &a2);
-	KUNIT_EXPECT_TRUE(test, e1 && e2 && e1->vtep == e2->vtep);
+	KUNIT_EXPECT_TRUE(test, e1 && e2 && vtep_of(e1) == vtep_of(e2));
 	if (e1) {
-		KUNIT_EXPECT_TRUE(test, e1->vtep->is6);
-		KUNIT_EXPECT_EQ(test, e1->vtep->addr4, 0U);
-		KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&e1->vtep->addr6,
+		KUNIT_EXPECT_TRUE(test, vtep_of(e1)->is6);
+		KUNIT_EXPECT_EQ(test, ntohl(vtep_of(e1)->addr4), 0U);
+		KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&vtep_of(e1)->addr6,
 							&vtep6));
-		KUNIT_EXPECT_EQ(test, refcount_read(&e1->vtep->refcnt), 2);
+		KUNIT_EXPECT_EQ(test, refcount_read(&vtep_of(e1)->refcnt), 2);
 	}
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
@@ -774,11 +815,11 @@ static void extnet_table_test_vtep6(struct kunit *test)
 	rcu_read_lock();
 	e1 = extnet_table_lookup(&t->table, &a1);
 	e2 = extnet_table_lookup(&t->table, &a2);
-	KUNIT_EXPECT_TRUE(test, e1 && e2 && e1->vtep != e2->vtep);
+	KUNIT_EXPECT_TRUE(test, e1 && e2 && vtep_of(e1) != vtep_of(e2));
 	if (e1) {
-		KUNIT_EXPECT_FALSE(test, e1->vtep->is6);
-		KUNIT_EXPECT_EQ(test, ntohl(e1->vtep->addr4), VTEP(2));
-		KUNIT_EXPECT_TRUE(test, ipv6_addr_v4mapped(&e1->vtep->addr6));
+		KUNIT_EXPECT_FALSE(test, vtep_of(e1)->is6);
+		KUNIT_EXPECT_EQ(test, ntohl(vtep_of(e1)->addr4), VTEP(2));
+		KUNIT_EXPECT_TRUE(test, ipv6_addr_v4mapped(&vtep_of(e1)->addr6));
 	}
 	rcu_read_unlock();
 

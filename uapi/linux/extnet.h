@@ -88,9 +88,9 @@
  *    link-local or IPv4-mapped; -ERANGE if it is not 16 bytes.
  *
  * EXTNET_CMD_MAP_ADD: add a mapping entry; -EEXIST if the address is mapped.
- * EXTNET_CMD_MAP_REPLACE: add it, or replace the entry of the address (its
- * counters are kept, but for frames counted on the old entry while the
- * replace itself runs, which are lost). Generic netlink rejects NLM_F_REPLACE and friends in
+ * EXTNET_CMD_MAP_REPLACE: add it, or replace the entry of the address: its
+ * VTEP and lladdr change in place and its counters are kept, frames in
+ * flight included. Generic netlink rejects NLM_F_REPLACE and friends in
  * new families, hence two commands. Request (both):
  *
  *    EXTNET_A_IFINDEX or EXTNET_A_IFNAME
