@@ -9,7 +9,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-ktap_plan 22
+ktap_plan 23
 
 N=3000
 B=$_LIB_TMP/batch
@@ -38,6 +38,20 @@ opts_once() {
 		$(grep -c '^ext0:' <<<"$out") -eq 3 ]]
 }
 check "-batch: -s and -j on a line apply to that line only" opts_once
+
+# JSON stays valid for any device name: UTF-8 goes out as it is, a byte
+# that is not UTF-8 as the code point of its value.
+run ip -n gA link add $'x\xc3\xa9' type extnet
+run ip -n gA link add $'x\xff' type extnet
+out=$(extnet -n gA -j link show)
+diag "$out"
+json_names() {
+	grep -qF '"ifname":"x\u00ff"' <<<"$out" &&
+		grep -qF $'"ifname":"x\xc3\xa9"' <<<"$out"
+}
+check "-j: a device name that is not UTF-8 is escaped, UTF-8 is not" json_names
+run ip -n gA link del $'x\xc3\xa9'
+run ip -n gA link del $'x\xff'
 
 # Without -force: the first failure stops the batch.
 {

@@ -92,10 +92,10 @@ static int run_line(int argc, char **argv)
 	int i, n = 0, ret;
 
 	for (i = 0; i < argc; i++) {
-		if (i > 0 && (is_option(argv[i], "-stats") ||
-			      is_option(argv[i], "-statistics")))
+		if (is_option(argv[i], "-stats") ||
+		    is_option(argv[i], "-statistics"))
 			show_stats = true;
-		else if (i > 0 && is_option(argv[i], "-json"))
+		else if (is_option(argv[i], "-json"))
 			json_output = true;
 		else
 			argv[n++] = argv[i];
@@ -126,12 +126,19 @@ static int run_batch(const char *name, bool force)
 		return error("cannot open \"%s\": %s.", name, strerror(errno));
 	if (force)
 		ipc_pipeline(name);
-	while (getline(&line, &size, f) >= 0) {
+	for (;;) {
+		ssize_t len = getline(&line, &size, f);
 		int n;
 
+		if (len < 0)
+			break;
 		lineno++;
 		ipc_set_line(lineno);
-		n = make_args(line, args, ARRAY_SIZE(args));
+		/* A NUL would silently end the line early: refuse it. */
+		if (strlen(line) != (size_t)len)
+			n = error("NUL byte at column %zu", strlen(line) + 1);
+		else
+			n = make_args(line, args, ARRAY_SIZE(args));
 		if (!n)
 			continue;
 		if (n < 0 || run_line(n, args)) {
@@ -232,10 +239,12 @@ int main(int argc, char **argv)
 		} else if (is_option(opt, "-Version")) {
 			printf("extnet %s (generic netlink family \"%s\" version %d)\n",
 			       EXTNET_VERSION, EXTNET_GENL_NAME, EXTNET_GENL_VERSION);
-			return 0;
+			ret = 0;
+			goto out;
 		} else if (is_option(opt, "-help")) {
 			usage(stdout);
-			return 0;
+			ret = 0;
+			goto out;
 		} else {
 			error("unknown option \"%s\"", opt);
 			help_hint();
@@ -259,6 +268,7 @@ int main(int argc, char **argv)
 		ret = run_line(argc, argv);
 	}
 
+out:
 	/* A full disk or a closed pipe must not pass for success. */
 	if (fflush(stdout) || ferror(stdout))
 		ret = error("cannot write the output: %s.", strerror(errno));

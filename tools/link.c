@@ -45,6 +45,8 @@ static const struct link_param {
 /* "mss-clamp auto|MSS|off" to EXTNET_A_MSS_CLAMP's value. */
 static int get_mss_clamp(uint32_t *val, const struct link_param *p, const char *word)
 {
+	char msg[64];
+
 	if (!strcmp(word, "auto")) {
 		*val = EXTNET_MSS_CLAMP_AUTO;
 		return 0;
@@ -53,7 +55,11 @@ static int get_mss_clamp(uint32_t *val, const struct link_param *p, const char *
 		*val = EXTNET_MSS_CLAMP_OFF;
 		return 0;
 	}
-	return get_uint(val, p->keyword, word, p->min, p->max);
+	if (!get_uint_quiet(val, word) && *val >= p->min && *val <= p->max)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s must be auto, off or %u..%u",
+		 p->keyword, p->min, p->max);
+	return invarg(msg, word);
 }
 
 static void print_mss_clamp(const struct nlattr *attr)

@@ -256,12 +256,15 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 static int resolve(struct mnl_socket *nl, struct family_ids *ids)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE] __attribute__((aligned(8)));
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
 	unsigned int portid = mnl_socket_get_portid(nl);
 	struct genlmsghdr *genl;
 	ssize_t len;
 	int ret;
 
+	/* Zeroed: the padding after the family name goes out too. */
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = GENL_ID_CTRL;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	nlh->nlmsg_seq = 1;

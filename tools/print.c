@@ -35,6 +35,39 @@ static void json_open(char c)
 	has_member[depth++] = false;
 }
 
+/*
+ * Length of the UTF-8 sequence at @p (RFC 3629 §4: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), or 0 if there is none.
+ */
+static int utf8_len(const unsigned char *p)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	int n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
 static void json_string(const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -51,11 +84,23 @@ static void json_string(const char *s)
 		case '\r': fputs("\\r", stdout); break;
 		case '\t': fputs("\\t", stdout); break;
 		default:
-			/* Other bytes go out as they are: names are UTF-8. */
-			if (*p < 0x20)
+			/*
+			 * Control characters escaped, UTF-8 as it is. A byte
+			 * that is not UTF-8 (a device name may hold any byte)
+			 * would make the whole output invalid JSON: it goes
+			 * out as the code point of the same value, \u0080 to
+			 * \u00ff.
+			 */
+			if (*p < 0x20 || (*p >= 0x80 && !utf8_len(p))) {
 				printf("\\u00%c%c", hex[*p >> 4], hex[*p & 0xf]);
-			else
+			} else if (*p >= 0x80) {
+				int n = utf8_len(p);
+
+				fwrite(p, 1, n, stdout);
+				p += n - 1;
+			} else {
 				putchar(*p);
+			}
 		}
 	}
 	putchar('"');

@@ -74,6 +74,17 @@ check "help" 0 out "extnet map flush dev DEV" help
 check "-h" 0 out "Usage: extnet" -h
 check "--help" 0 out "Usage: extnet" --help
 check "-V" 0 out "extnet " -V
+# Output that cannot be written is a failure, for -V and -h too.
+for opt in -V -h help; do
+	rc=0
+	"$EXTNET" $opt >/dev/full 2>"$tmp/err" || rc=$?
+	if [ "$rc" = 1 ] && grep -qF "cannot write the output" "$tmp/err"; then
+		report ok "$opt to a full disk fails"
+	else
+		: >"$tmp/out"
+		report fail "$opt to a full disk fails" "$opt >/dev/full"
+	fi
+done
 check "link help" 0 out "extnet link set DEV" link help
 check "map help" 0 out "extnet map del ADDR dev DEV" map help
 check "neigh help" 0 out "extnet neigh show [dev DEV]" neigh help
@@ -103,6 +114,10 @@ check_err "vni too big" 'Error: argument "99999999" is wrong: vni must be 0..167
 	link set ext0 vni 99999999
 check_err "vni 2^24" 'argument "16777216" is wrong' link set ext0 vni 16777216
 check_err "vni hex too big" 'argument "0x1000000" is wrong' link set ext0 vni 0x1000000
+check_err "vni with two 0x" 'argument "0x0x10" is wrong' link set ext0 vni 0x0x10
+check_err "mss-clamp names auto and off" \
+	'argument "AUTO" is wrong: mss-clamp must be auto, off or 536..65495' \
+	link set ext0 mss-clamp AUTO
 check_err "vni negative" 'argument "-1" is wrong' link set ext0 vni -1
 check_err "vni trailing junk" 'argument "12x" is wrong' link set ext0 vni 12x
 check_err "vni empty" 'argument "" is wrong' link set ext0 vni ""
@@ -252,6 +267,17 @@ printf 'link set "ext 0" ttl 0\n' >"$tmp/stdin"
 check_err "-batch quoted word" 'Error: argument "ext 0" is wrong: not a valid device name' -batch -
 printf 'link set ext0 ttl 0 # a comment\n' >"$tmp/stdin"
 check_err "-batch trailing comment" 'Error: argument "0" is wrong: ttl' -batch -
+printf 'link set "ext0"vni 5\n' >"$tmp/stdin"
+check_err "-batch word after a closing quote" \
+	'Error: "ext0" must be followed by a blank' -batch -
+printf 'link set ext0\000 ttl 0\n' >"$tmp/stdin"
+check_err "-batch line with a NUL byte" 'Error: NUL byte at column 14' -batch -
+printf 'link set ext0 "ttl 0\n' >"$tmp/stdin"
+check_err "-batch unterminated quote names the word" \
+	'Error: unterminated " quote in "ttl 0' -batch -
+printf -- '-s link set ext0 ttl 0\n' >"$tmp/stdin"
+check_err "-batch line starting with an option" \
+	'Error: argument "0" is wrong: ttl' -batch -
 stdin=/dev/null
 
 # Without the module: the first command that needs the kernel says so.

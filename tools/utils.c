@@ -144,12 +144,20 @@ static int parse_u32(const char *s, uint32_t *val)
 	}
 	if (base == 16 ? !isxdigit((unsigned char)*s) : !isdigit((unsigned char)*s))
 		return -1;
+	/* strtoull() in base 16 would skip a second "0x" ("0x0x10"). */
+	if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return -1;
 	errno = 0;
 	v = strtoull(s, &end, base);
 	if (errno || *end || v > UINT32_MAX)
 		return -1;
 	*val = v;
 	return 0;
+}
+
+int get_uint_quiet(uint32_t *val, const char *word)
+{
+	return parse_u32(word, val);
 }
 
 int get_uint(uint32_t *val, const char *keyword, const char *word,
@@ -315,14 +323,23 @@ int make_args(char *line, char **argv, int max)
 		if (!*p || *p == '#')
 			return argc;
 		if (argc == max)
-			return error("too many arguments (at most %d)", max);
+			return error("too many words (at most %d) from \"%.*s\"",
+				     max, (int)strcspn(p, "\r\n"), p);
 		if (*p == '"' || *p == '\'')
 			quote = *p++;
 		argv[argc++] = p;
 		while (*p && (quote ? *p != quote : !isspace((unsigned char)*p)))
 			p++;
 		if (quote && !*p)
-			return error("unterminated %c quote", quote);
+			return error("unterminated %c quote in %c%.*s", quote,
+				     quote, (int)strcspn(argv[argc - 1], "\r\n"),
+				     argv[argc - 1]);
+		/* "ext0"vni would run two words together. */
+		if (quote && p[1] && !isspace((unsigned char)p[1])) {
+			*p = '\0';
+			return error("%c%s%c must be followed by a blank",
+				     quote, argv[argc - 1], quote);
+		}
 		if (*p)
 			*p++ = '\0';
 	}

@@ -68,6 +68,8 @@ int next_arg(int *argc, char ***argv);
 /* next_arg(), then store the value in *@slot unless it already has one. */
 int take_value(int *argc, char ***argv, const char **slot, const char *keyword);
 
+/* Decimal or 0x hex, 0..UINT32_MAX; -1 without a message if not. */
+int get_uint_quiet(uint32_t *val, const char *word);
 int get_uint(uint32_t *val, const char *keyword, const char *word,
 	     uint32_t min, uint32_t max);
 int get_addr(struct ip_addr *addr, const char *keyword, const char *word);
