@@ -202,7 +202,7 @@ static bool is_option(const char *opt, const char *name)
 
 int main(int argc, char **argv)
 {
-	const char *batch = NULL, *pack = NULL;
+	const char *batch = NULL, *pack = NULL, *netns = NULL;
 	bool force = false;
 	int ret;
 
@@ -219,7 +219,15 @@ int main(int argc, char **argv)
 		} else if (is_option(opt, "-json")) {
 			json_output = true;
 		} else if (is_option(opt, "-netns")) {
-			if (next_arg(&argc, &argv) || switch_netns(argv[0]))
+			if (next_arg(&argc, &argv))
+				return 1;
+			/* A second one would be looked up from the first. */
+			if (netns) {
+				duparg("-netns", argv[0]);
+				return 1;
+			}
+			netns = argv[0];
+			if (switch_netns(netns))
 				return 1;
 		} else if (is_option(opt, "-force")) {
 			force = true;
@@ -228,6 +236,10 @@ int main(int argc, char **argv)
 
 			if (next_arg(&argc, &argv))
 				return 1;
+			if (pack) {
+				duparg("-pack", argv[0]);
+				return 1;
+			}
 			pack = argv[0];
 			if (get_uint(&max, "-pack", pack, 1, EXTNET_MAP_BATCH_MAX))
 				return 1;
@@ -235,6 +247,10 @@ int main(int argc, char **argv)
 		} else if (is_option(opt, "-batch")) {
 			if (next_arg(&argc, &argv))
 				return 1;
+			if (batch) {
+				duparg("-batch", argv[0]);
+				return 1;
+			}
 			batch = argv[0];
 		} else if (is_option(opt, "-Version")) {
 			printf("extnet %s (generic netlink family \"%s\" version %d)\n",

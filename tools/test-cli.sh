@@ -229,6 +229,9 @@ check_err "monitor unknown device" 'Error: cannot find device "nosuch0"' monitor
 check_err "-batch without file" 'Error: "-batch" needs a value' -batch
 check_err "-batch missing file" "Error: cannot open \"$tmp/none\"" -batch "$tmp/none"
 check_err "-batch with a command" 'Error: -batch takes no command' -batch - link show
+check_err "-batch twice" 'Error: duplicate "-batch": "b" is the second value' -batch a -batch b
+check_err "-pack twice" 'Error: duplicate "-pack": "9" is the second value' \
+	-force -pack 8 -pack 9 -batch -
 
 printf '# comment\n\n   \t\n  # indented comment\n' >"$tmp/empty"
 run -batch "$tmp/empty"
