@@ -44,13 +44,15 @@ static bool rx_is_nd6(struct sk_buff *skb, const struct ipv6hdr *ip6h)
 	       !(frag_off & htons(IP6_OFFSET)) && extnet_ndisc_is_nd(skb, off);
 }
 
-/* The checks of an inner IPv6 packet: returns 0 and its source entry and
+/* The checks of an inner IPv6 packet: returns 0 and its source entry, the
+ * VTEP it was checked against (read once: a replace may change it) and its
  * destination, or the counter to drop it with.
  */
 static enum extnet_stats_attr rx_check6(struct extnet_dev *priv,
 					struct sk_buff *skb,
 					const struct in6_addr *outer_saddr,
 					struct extnet_entry **src,
+					struct extnet_vtep **vtep,
 					struct in6_addr *daddr)
 {
 	const struct ipv6hdr *ip6h;
@@ -65,7 +67,8 @@ static enum extnet_stats_attr rx_check6(struct extnet_dev *priv,
 	*src = extnet_table_lookup(&priv->table, &ip6h->saddr);
 	if (!*src)
 		return EXTNET_STATS_A_RX_DROP_SPOOFED;
-	if (!ipv6_addr_equal(&extnet_entry_vtep(*src)->addr6, outer_saddr)) {
+	*vtep = extnet_entry_vtep(*src);
+	if (!ipv6_addr_equal(&(*vtep)->addr6, outer_saddr)) {
 		/* Claimed by another VTEP than the one it is mapped to. */
 		extnet_conflict(priv, *src, EXTNET_CONFLICT_TUNNEL,
 				eth_hdr(skb)->h_source, outer_saddr);
@@ -166,6 +169,7 @@ static enum extnet_stats_attr rx_check4(struct extnet_dev *priv,
 					struct sk_buff *skb,
 					const struct in6_addr *outer_saddr,
 					struct extnet_entry **src,
+					struct extnet_vtep **vtep,
 					struct in6_addr *daddr)
 {
 	const struct iphdr *iph;
@@ -181,7 +185,8 @@ static enum extnet_stats_attr rx_check4(struct extnet_dev *priv,
 	*src = extnet_table_lookup4(&priv->table, iph->saddr);
 	if (!*src)
 		return EXTNET_STATS_A_RX_DROP_SPOOFED;
-	if (!ipv6_addr_equal(&extnet_entry_vtep(*src)->addr6, outer_saddr)) {
+	*vtep = extnet_entry_vtep(*src);
+	if (!ipv6_addr_equal(&(*vtep)->addr6, outer_saddr)) {
 		/* Claimed by another VTEP than the one it is mapped to. */
 		extnet_conflict(priv, *src, EXTNET_CONFLICT_TUNNEL,
 				eth_hdr(skb)->h_source, outer_saddr);
@@ -209,6 +214,7 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	struct extnet_sock *es = rcu_dereference_sk_user_data(sk);
 	struct in6_addr outer_saddr, daddr;
 	enum extnet_stats_attr why;
+	struct extnet_vtep *vtep;
 	struct extnet_entry *src;
 	struct extnet_dev *priv;
 	struct vxlanhdr *vxh;
@@ -259,11 +265,11 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	skb_reset_mac_header(skb);
 	switch (eth_hdr(skb)->h_proto) {
 	case htons(ETH_P_IP):
-		why = rx_check4(priv, skb, &outer_saddr, &src, &daddr);
+		why = rx_check4(priv, skb, &outer_saddr, &src, &vtep, &daddr);
 		skb->protocol = htons(ETH_P_IP);
 		break;
 	case htons(ETH_P_IPV6):
-		why = rx_check6(priv, skb, &outer_saddr, &src, &daddr);
+		why = rx_check6(priv, skb, &outer_saddr, &src, &vtep, &daddr);
 		skb->protocol = htons(ETH_P_IPV6);
 		break;
 	default:
@@ -292,7 +298,7 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		inner_tos = ipv6_get_dsfield(ipv6_hdr(skb));
 	if (INET_ECN_decapsulate(skb, outer_tos, inner_tos) > 1)
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_MALFORMED);
-	extnet_mss_clamp(priv, skb, extnet_entry_vtep(src), NULL);
+	extnet_mss_clamp(priv, skb, vtep, NULL);
 
 	if (!extnet_entry_lladdr(src, eth_hdr(skb)->h_source))
 		ether_addr_copy(eth_hdr(skb)->h_source, priv->dev->dev_addr);

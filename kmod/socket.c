@@ -210,7 +210,7 @@ void extnet_socket_unbind(struct extnet_dev *priv)
 	if (!es)
 		return;
 	hlist_del_init_rcu(&priv->vni_node);
-	priv->unbound = get_state_synchronize_rcu();
+	priv->unbound = start_poll_synchronize_rcu();
 	RCU_INIT_POINTER(priv->sock, NULL);
 	es->users--;
 	tunnel_sock_put(es);

@@ -3,10 +3,11 @@
  * Mapping entries: remote overlay address -> VTEP.
  *
  * Readers (the data path) look entries up under RCU without a lock; writers
- * (netlink) serialise on the table's mutex. An entry never changes once it
- * is in the table: a replace swaps in a new entry, so a reader sees either
- * the old or the new mapping, never a mix. Entries pointing to the same
- * VTEP share one &struct extnet_vtep and its route cache.
+ * (netlink) serialise on the table's mutex. A replace changes an entry in
+ * place, its VTEP and then its lladdr, each whole: a reader finds the
+ * address mapped throughout, and the data paths keep counting on the same
+ * entry. Entries pointing to the same VTEP share one &struct extnet_vtep
+ * and its route cache.
  *
  * A flush does not unlink a million entries one by one: it publishes an
  * empty hash table in place of the full one, and the full one is freed
@@ -226,6 +227,19 @@ struct extnet_entry *extnet_table_lookup4(struct extnet_table *table,
 	return rhashtable_lookup(&ht_rcu(table)->ht, &key, entry_params);
 }
 
+static struct extnet_entry *entry_alloc(const struct in6_addr *addr,
+					const u8 *lladdr)
+{
+	struct extnet_entry *e;
+
+	e = kmem_cache_zalloc(entry_cache, GFP_KERNEL_ACCOUNT);
+	if (e) {
+		e->addr = *addr;
+		atomic64_set(&e->lladdr, extnet_lladdr_pack(lladdr));
+	}
+	return e;
+}
+
 /**
  * extnet_table_insert() - add or replace a mapping entry to an IPv4 VTEP
  * @table: the table
@@ -273,23 +287,43 @@ int extnet_table_insert_vtep(struct extnet_table *table,
 			     const struct in6_addr *remote, const u8 *lladdr,
 			     bool replace)
 {
-	struct extnet_entry *e, *old;
+	struct extnet_entry *e = NULL, *old;
 	struct extnet_vtep *vtep;
 	struct extnet_ht *t;
 	int ret = 0;
 
-	e = kmem_cache_zalloc(entry_cache, GFP_KERNEL_ACCOUNT);
-	if (!e)
-		return -ENOMEM;
-	e->addr = *addr;
-	atomic64_set(&e->lladdr, extnet_lladdr_pack(lladdr));
+	/* An add allocates outside the lock; a replace of a mapped address
+	 * allocates nothing.
+	 */
+	if (!replace) {
+		e = entry_alloc(addr, lladdr);
+		if (!e)
+			return -ENOMEM;
+	}
 
 	mutex_lock(&table->lock);
 	t = ht_locked(table);
 	vtep = vtep_get(table, remote);
 	if (!vtep) {
 		ret = -ENOMEM;
-		goto out_free;
+		goto out_unlock;
+	}
+	if (replace) {
+		old = rhashtable_lookup_fast(&t->ht, addr, entry_params);
+		if (old) {
+			/* In place: the VTEP we took a reference on goes
+			 * into the entry, the one it had is dropped.
+			 */
+			vtep = rcu_replace_pointer(old->vtep, vtep,
+						   lockdep_is_held(&table->lock));
+			atomic64_set(&old->lladdr, extnet_lladdr_pack(lladdr));
+			goto out_put;
+		}
+		e = entry_alloc(addr, lladdr);
+		if (!e) {
+			ret = -ENOMEM;
+			goto out_put;
+		}
 	}
 	RCU_INIT_POINTER(e->vtep, vtep);
 
@@ -299,23 +333,19 @@ int extnet_table_insert_vtep(struct extnet_table *table,
 		mutex_unlock(&table->lock);
 		return 0;
 	}
+	/* Not inserted. Mapped already: only an add gets here, as a replace
+	 * looked the address up under the same lock.
+	 */
 	if (IS_ERR(old))
 		ret = PTR_ERR(old) == -E2BIG ? -ENOSPC : PTR_ERR(old);
-	else if (!replace)
-		ret = -EEXIST;
 	else
-		/* In place: the VTEP we took a reference on goes into the
-		 * entry, the one it had is dropped.
-		 */
-		vtep = rcu_replace_pointer(old->vtep, vtep,
-					   lockdep_is_held(&table->lock));
+		ret = -EEXIST;
+out_put:
 	vtep_put(table, vtep);
-	if (!ret)
-		atomic64_set(&old->lladdr, atomic64_read(&e->lladdr));
-out_free:
+out_unlock:
 	mutex_unlock(&table->lock);
-	/* Never published when we get here. */
-	kmem_cache_free(entry_cache, e);
+	if (e && ret)
+		kmem_cache_free(entry_cache, e);
 	return ret;
 }
 

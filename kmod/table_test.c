@@ -296,6 +296,18 @@ static void extnet_table_test_replace(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, e && atomic64_read(&e->tx_packets) == 0);
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 2U);
+
+	/* The VTEP it has, now with a MAC: one reference per entry still. */
+	KUNIT_EXPECT_EQ(test, test_insert4(&t->table, OVERLAY(21), VTEP(3),
+					   mac, true), 0);
+	rcu_read_lock();
+	e = extnet_table_lookup4(&t->table, htonl(OVERLAY(21)));
+	KUNIT_EXPECT_PTR_EQ(test, e, old);
+	KUNIT_EXPECT_TRUE(test, e && lladdr_is(e, mac));
+	KUNIT_EXPECT_TRUE(test, e && refcount_read(&vtep_of(e)->refcnt) == 2);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
+	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), 2U);
 }
 
 static void extnet_table_test_remove(struct kunit *test)
@@ -670,6 +682,7 @@ static void extnet_table_test_concurrent_readers(struct kunit *test)
 	unsigned int round, i, errors = 0;
 	struct task_struct *reader;
 	u64 counts = 0;
+	bool last_odd;
 	struct race *r;
 
 	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
@@ -713,15 +726,24 @@ static void extnet_table_test_concurrent_readers(struct kunit *test)
 	KUNIT_EXPECT_GT(test, r->lookups, 0UL);
 	KUNIT_EXPECT_EQ(test, extnet_table_count(&t->table), RACE_KEYS);
 	KUNIT_EXPECT_EQ(test, test_vteps(&t->table), 1U);
+	/* What the last round wrote, everywhere: VTEP(1) without a MAC after
+	 * an odd round, VTEP(2) with race_mac after an even one.
+	 */
+	last_odd = (RACE_ROUNDS - 1) & 1;
 	rcu_read_lock();
 	for (i = 0; i < RACE_KEYS; i++) {
 		struct extnet_entry *e;
 
 		e = extnet_table_lookup4(&t->table, htonl(race_addr(i)));
-		if (e)
+		if (!e ||
+		    ntohl(vtep_of(e)->addr4) != (last_odd ? VTEP(1) : VTEP(2)) ||
+		    (last_odd ? has_lladdr(e) : !lladdr_is(e, race_mac)))
+			errors++;
+		else
 			counts += atomic64_read(&e->tx_packets);
 	}
 	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, errors, 0U);
 	KUNIT_EXPECT_EQ(test, counts, (u64)r->counted);
 	kunit_info(test, "%lu lookups during %u rounds of %u writes\n",
 		   r->lookups, RACE_ROUNDS, 5 * RACE_KEYS);
