@@ -219,39 +219,22 @@ int main(int argc, char **argv)
 		} else if (is_option(opt, "-json")) {
 			json_output = true;
 		} else if (is_option(opt, "-netns")) {
-			if (next_arg(&argc, &argv))
-				return 1;
-			/* A second one would be looked up from the first. */
-			if (netns) {
-				duparg("-netns", argv[0]);
-				return 1;
-			}
-			netns = argv[0];
-			if (switch_netns(netns))
+			/* Once: a second one would be looked up from the first. */
+			if (take_value(&argc, &argv, &netns, "-netns") ||
+			    switch_netns(netns))
 				return 1;
 		} else if (is_option(opt, "-force")) {
 			force = true;
 		} else if (is_option(opt, "-pack")) {
 			uint32_t max;
 
-			if (next_arg(&argc, &argv))
-				return 1;
-			if (pack) {
-				duparg("-pack", argv[0]);
-				return 1;
-			}
-			pack = argv[0];
-			if (get_uint(&max, "-pack", pack, 1, EXTNET_MAP_BATCH_MAX))
+			if (take_value(&argc, &argv, &pack, "-pack") ||
+			    get_uint(&max, "-pack", pack, 1, EXTNET_MAP_BATCH_MAX))
 				return 1;
 			ipc_set_pack(max);
 		} else if (is_option(opt, "-batch")) {
-			if (next_arg(&argc, &argv))
+			if (take_value(&argc, &argv, &batch, "-batch"))
 				return 1;
-			if (batch) {
-				duparg("-batch", argv[0]);
-				return 1;
-			}
-			batch = argv[0];
 		} else if (is_option(opt, "-Version")) {
 			printf("extnet %s (generic netlink family \"%s\" version %d)\n",
 			       EXTNET_VERSION, EXTNET_GENL_NAME, EXTNET_GENL_VERSION);
