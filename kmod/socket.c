@@ -137,6 +137,15 @@ static struct extnet_sock *tunnel_sock_get(struct net *net, __be16 port,
 	return tunnel_sock_create(net, port, extack);
 }
 
+/* Takes the device out of its VNI chain and starts the grace period that
+ * must pass before it joins one again (extnet_socket_bind()).
+ */
+static void vni_unlink(struct extnet_dev *priv)
+{
+	hlist_del_init_rcu(&priv->vni_node);
+	priv->unbound = start_poll_synchronize_rcu();
+}
+
 /**
  * extnet_socket_bind() - attach a device to the socket of a port and VNI
  * @priv: the device
@@ -173,17 +182,17 @@ int extnet_socket_bind(struct extnet_dev *priv, u32 vni, __be16 port,
 		return -EADDRINUSE;
 	}
 
+	if (old) {
+		vni_unlink(priv);
+		old->users--;
+	}
 	/* A reader standing on the node would otherwise follow it into the
 	 * new chain and miss the rest of the old one: a grace period must
-	 * separate leaving a chain from joining one.
+	 * separate leaving a chain (a move, or an unbind just before) from
+	 * joining one.
 	 */
-	if (old) {
-		hlist_del_init_rcu(&priv->vni_node);
-		old->users--;
+	if (!poll_state_synchronize_rcu(priv->unbound))
 		synchronize_net();
-	} else if (!poll_state_synchronize_rcu(priv->unbound)) {
-		synchronize_net();
-	}
 	hlist_add_head_rcu(&priv->vni_node, vni_head(es, vni));
 	es->users++;
 	rcu_assign_pointer(priv->sock, es);
@@ -209,8 +218,7 @@ void extnet_socket_unbind(struct extnet_dev *priv)
 
 	if (!es)
 		return;
-	hlist_del_init_rcu(&priv->vni_node);
-	priv->unbound = start_poll_synchronize_rcu();
+	vni_unlink(priv);
 	RCU_INIT_POINTER(priv->sock, NULL);
 	es->users--;
 	tunnel_sock_put(es);

@@ -12,7 +12,7 @@
 #include <linux/refcount.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
-#include <linux/string.h>
+#include <linux/etherdevice.h>
 #include <linux/bits.h>
 #include <linux/in.h>
 #include <linux/hash.h>
@@ -40,20 +40,10 @@ struct extnet_vtep {
 	struct rcu_head rcu;
 };
 
-/**
- * union extnet_lladdr - the MAC of a mapping entry, as one 64-bit word
- * @word: the whole, read and written with atomic64_read()/atomic64_set()
- *	so that a reader sees one MAC or another, never a mix of two
- * @mac: the MAC
- * @set: nonzero if @mac is set
+/* In &extnet_entry.lladdr, above the 48 bits of ether_addr_to_u64(): the
+ * entry has a MAC.
  */
-union extnet_lladdr {
-	s64 word;
-	struct {
-		u8 mac[ETH_ALEN];
-		u8 set;
-	};
-};
+#define EXTNET_LLADDR_SET BIT_ULL(48)
 
 /**
  * struct extnet_entry - a mapping entry
@@ -61,8 +51,9 @@ union extnet_lladdr {
  * @addr: overlay address, the key; IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d)
  * @vtep: where @addr lives; changed in place by a replace under the
  *	table's lock, read under RCU (extnet_entry_vtep())
- * @lladdr: union extnet_lladdr, the MAC answered for @addr; changed in
- *	place by a replace (extnet_entry_lladdr())
+ * @lladdr: the MAC answered for @addr, as ether_addr_to_u64() with
+ *	EXTNET_LLADDR_SET, or 0 for none; one word, so that a replace changes
+ *	it whole (extnet_entry_lladdr())
  * @tx_packets: frames tunnelled to @addr
  * @tx_bytes: bytes of those inner frames
  * @rx_packets: frames from @addr delivered locally, or held for their
@@ -107,17 +98,11 @@ extnet_entry_vtep(const struct extnet_entry *e)
  * @lladdr: the MAC, or NULL for none
  *
  * Context: any.
- * Return: union extnet_lladdr's @word.
+ * Return: the MAC as ether_addr_to_u64() with EXTNET_LLADDR_SET, or 0.
  */
 static inline s64 extnet_lladdr_pack(const u8 *lladdr)
 {
-	union extnet_lladdr l = {};
-
-	if (lladdr) {
-		memcpy(l.mac, lladdr, ETH_ALEN);
-		l.set = 1;
-	}
-	return l.word;
+	return lladdr ? ether_addr_to_u64(lladdr) | EXTNET_LLADDR_SET : 0;
 }
 
 /**
@@ -134,11 +119,11 @@ static inline s64 extnet_lladdr_pack(const u8 *lladdr)
  */
 static inline bool extnet_entry_lladdr(const struct extnet_entry *e, u8 *mac)
 {
-	union extnet_lladdr l = { .word = atomic64_read(&e->lladdr) };
+	u64 word = atomic64_read(&e->lladdr);
 
-	if (!l.set)
+	if (!(word & EXTNET_LLADDR_SET))
 		return false;
-	memcpy(mac, l.mac, ETH_ALEN);
+	u64_to_ether_addr(word, mac);
 	return true;
 }
 

@@ -72,6 +72,7 @@ static void json_string(const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p;
+	int n;
 
 	putchar('"');
 	for (p = (const unsigned char *)s; *p; p++) {
@@ -91,15 +92,12 @@ static void json_string(const char *s)
 			 * out as the code point of the same value, \u0080 to
 			 * \u00ff.
 			 */
-			if (*p < 0x20 || (*p >= 0x80 && !utf8_len(p))) {
+			n = *p >= 0x80 ? utf8_len(p) : 1;
+			if (*p < 0x20 || !n) {
 				printf("\\u00%c%c", hex[*p >> 4], hex[*p & 0xf]);
-			} else if (*p >= 0x80) {
-				int n = utf8_len(p);
-
+			} else {
 				fwrite(p, 1, n, stdout);
 				p += n - 1;
-			} else {
-				putchar(*p);
 			}
 		}
 	}
