@@ -833,7 +833,7 @@ if [[ $PART == all ]]; then
 	md ""
 	md "### Entries: insert, memory, flush, unload"
 	md ""
-	md "X: \`extnet -batch\` of $BIG \`map add\` lines into an empty table (and, while growing,"
+	md "X: \`extnet -force -batch\` of $BIG \`map add\` lines into an empty table (and, while growing,"
 	md "of entries $vfirst..$vn). V: entries $vfirst..$vn, each three objects, through \`ip -batch\`"
 	md "(neigh: $(fmt "${S[ins_neigh,svN,$vn]-}") s) and \`bridge -batch\` (fdb self:"
 	md "$(fmt "${S[ins_fdb,svN,$vn]-}") s, fdb master: $(fmt "${S[ins_brfdb,svN,$vn]-}") s). Over netlink"

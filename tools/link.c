@@ -27,7 +27,7 @@ static const struct link_param {
 	uint16_t type;
 	size_t size;		/* of the integer; 0 for an address */
 	uint32_t min, max;
-	uint16_t type6;		/* for an IPv6 address; 0: IPv4 only */
+	uint16_t type6;		/* of an IPv6 address (addresses only) */
 } link_params[] = {
 	{ "vni", EXTNET_A_VNI, sizeof(uint32_t), 0, 0xffffff, 0 },
 	{ "local", EXTNET_A_LOCAL4, 0, 0, 0, EXTNET_A_LOCAL6 },
@@ -229,7 +229,6 @@ static const struct link_param *find_param(const char *word)
 static int put_param(struct nlmsghdr *nlh, const struct link_param *p, const char *word)
 {
 	struct ip_addr a;
-	struct in_addr addr;
 	uint32_t val;
 
 	if (p->type == EXTNET_A_ROUTES) {
@@ -238,17 +237,12 @@ static int put_param(struct nlmsghdr *nlh, const struct link_param *p, const cha
 		ipc_put_uint(nlh, p->type, p->size, !strcmp(word, "on"), p->keyword, word);
 		return p->type;
 	}
-	if (!p->size && p->type6) {
+	if (!p->size) {
+		/* An address: one attribute for each family. */
 		if (get_addr(&a, p->keyword, word))
 			return -1;
 		ipc_put_addr(nlh, p->type, p->type6, &a, p->keyword, word);
 		return a.family == AF_INET ? p->type : p->type6;
-	}
-	if (!p->size) {
-		if (get_ipv4(&addr, p->keyword, word))
-			return -1;
-		ipc_put(nlh, p->type, sizeof(addr), &addr, p->keyword, word);
-		return p->type;
 	}
 	if (p->type == EXTNET_A_MSS_CLAMP ? get_mss_clamp(&val, p, word) :
 	    get_uint(&val, p->keyword, word, p->min, p->max))

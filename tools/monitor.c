@@ -349,7 +349,7 @@ int do_monitor(int argc, char **argv)
 	if (dev) {
 		st.ifindex = if_nametoindex(dev);
 		if (!st.ifindex)
-			return error("cannot find device \"%s\"", dev);
+			return error("device \"%s\" does not exist.", dev);
 	}
 	return monitor(&st);
 }

@@ -223,7 +223,7 @@ check_err "map move without address" 'Error: "ADDR" is required' map move
 # monitor
 check_err "monitor junk" 'Error: unknown keyword "all"' monitor all
 check_err "monitor dev without name" 'Error: "dev" needs a value' monitor dev
-check_err "monitor unknown device" 'Error: cannot find device "nosuch0"' monitor dev nosuch0
+check_err "monitor unknown device" 'Error: device "nosuch0" does not exist.' monitor dev nosuch0
 
 # -batch
 check_err "-batch without file" 'Error: "-batch" needs a value' -batch

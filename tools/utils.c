@@ -187,25 +187,6 @@ int get_addr(struct ip_addr *addr, const char *keyword, const char *word)
 	return invarg(msg, word);
 }
 
-/*
- * The uapi has no IPv6 attribute for device-level addresses, so unlike map
- * addresses (which the kernel rejects itself) these are refused here.
- */
-int get_ipv4(struct in_addr *addr, const char *keyword, const char *word)
-{
-	struct ip_addr a;
-	char msg[64];
-
-	if (get_addr(&a, keyword, word))
-		return -1;
-	if (a.family != AF_INET) {
-		snprintf(msg, sizeof(msg), "IPv6 is not supported yet for %s", keyword);
-		return invarg(msg, word);
-	}
-	*addr = a.v4;
-	return 0;
-}
-
 int get_mac(uint8_t mac[ETH_ALEN], const char *keyword, const char *word)
 {
 	const char *p = word;

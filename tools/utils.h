@@ -73,7 +73,6 @@ int get_uint_quiet(uint32_t *val, const char *word);
 int get_uint(uint32_t *val, const char *keyword, const char *word,
 	     uint32_t min, uint32_t max);
 int get_addr(struct ip_addr *addr, const char *keyword, const char *word);
-int get_ipv4(struct in_addr *addr, const char *keyword, const char *word);
 int get_mac(uint8_t mac[ETH_ALEN], const char *keyword, const char *word);
 int get_ifname(const char **name, const char *word);
 int parse_dev(int argc, char **argv, const char **dev, bool positional);

@@ -29,6 +29,9 @@
  *   or "Read-only attribute" for what only replies carry), never ignored;
  *   e.g. EXTNET_CMD_MAP_DEL with a VTEP, EXTNET_CMD_MAP_FLUSH with an
  *   EXTNET_A_MAP.
+ * - The device: -EINVAL if neither EXTNET_A_IFINDEX nor EXTNET_A_IFNAME is
+ *   given or they name different devices, -ENODEV if there is no such
+ *   device, -EOPNOTSUPP if it is not an extnet device.
  * - Commands that change state need CAP_NET_ADMIN in the user namespace that
  *   owns the network namespace (-EPERM otherwise). Reading is unprivileged.
  * - Addresses are in network byte order; other integers in host byte order.
@@ -61,6 +64,8 @@
  *    EXTNET_A_ROUTES: NLA_U8, 0 or 1 (default 0)
  *    EXTNET_A_ROUTE_TABLE: NLA_U32 (default 254, RT_TABLE_MAIN)
  *    EXTNET_A_ROUTE_METRIC: NLA_U32 (default 0)
+ *    EXTNET_A_MSS_CLAMP: NLA_U16, EXTNET_MSS_CLAMP_OFF (default),
+ *                        EXTNET_MSS_CLAMP_AUTO or an MSS in bytes
  *    EXTNET_A_STATS: NLA_NESTED
  *        EXTNET_STATS_A_*: NLA_U64 each, see enum extnet_stats_attr
  *
@@ -69,7 +74,7 @@
  *    EXTNET_A_IFINDEX or EXTNET_A_IFNAME
  *    EXTNET_A_VNI, EXTNET_A_LOCAL4, EXTNET_A_LOCAL6, EXTNET_A_PORT,
  *    EXTNET_A_TTL, EXTNET_A_PROBE_SRC4, EXTNET_A_PROBE_SRC6,
- *    EXTNET_A_AGEING: optional, as above
+ *    EXTNET_A_AGEING, EXTNET_A_MSS_CLAMP: optional, as above
  *    EXTNET_A_ROUTES (0..1), EXTNET_A_ROUTE_TABLE (1..0xffffffff),
  *    EXTNET_A_ROUTE_METRIC: optional. The kernel stores and reports them;
  *    it does not install routes itself (Linux exports no function for it).
@@ -84,8 +89,13 @@
  *    to each VTEP then picks the source). A device that is up is re-bound
  *    to its UDP sockets atomically; on failure nothing changes. Errors:
  *    -EADDRINUSE if another extnet device of the namespace, up or down,
- *    already has the VNI on the same port; -EINVAL if EXTNET_A_LOCAL6 is multicast, loopback,
- *    link-local or IPv4-mapped; -ERANGE if it is not 16 bytes.
+ *    already has the VNI on the same port; -EINVAL if EXTNET_A_LOCAL4 or
+ *    EXTNET_A_PROBE_SRC4 is in 0.0.0.0/8 (other than 0.0.0.0 itself),
+ *    multicast, 255.255.255.255 or loopback, if EXTNET_A_LOCAL6 is
+ *    multicast, loopback, link-local or IPv4-mapped, or if
+ *    EXTNET_A_PROBE_SRC6 is multicast, loopback or IPv4-mapped; -ERANGE if
+ *    an IPv6 address is not 16 bytes, or EXTNET_A_MSS_CLAMP is neither
+ *    EXTNET_MSS_CLAMP_OFF, EXTNET_MSS_CLAMP_AUTO nor 536..65495.
  *
  * EXTNET_CMD_MAP_ADD: add a mapping entry; -EEXIST if the address is mapped.
  * EXTNET_CMD_MAP_REPLACE: add it, or replace the entry of the address: its
@@ -104,11 +114,13 @@
  *                             destination MAC (optional)
  *
  *    Either family of overlay address may use either family of VTEP.
- *    Errors: -EEXIST, -ENOSPC (table full), -EINVAL (overlay address is
- *    0.0.0.0, multicast, broadcast or loopback; or ::, loopback, multicast,
- *    link-local fe80::/10 or IPv4-mapped; the same for the VTEP; an IPv4 and
- *    an IPv6 attribute for the same address; a missing one), -ERANGE (an
- *    IPv6 attribute that is not 16 bytes).
+ *    Errors: -EEXIST, -ENOSPC (table full: 2^24 entries per device),
+ *    -EINVAL (overlay address in 0.0.0.0/8, multicast, broadcast or
+ *    loopback; or ::, loopback, multicast, link-local fe80::/10 or
+ *    IPv4-mapped; the same for the VTEP; an IPv4 and an IPv6 attribute for
+ *    the same address; a missing one; an LLADDR that is multicast or all
+ *    zeros; EXTNET_MAP_A_ANNOUNCE, which only EXTNET_CMD_MAP_MOVE takes),
+ *    -ERANGE (an IPv6 attribute that is not 16 bytes).
  *
  * EXTNET_CMD_MAP_DEL: remove a mapping entry. Request: device, EXTNET_A_MAP
  * with EXTNET_MAP_A_ADDR4 or EXTNET_MAP_A_ADDR6. -ENOENT if the address is
@@ -187,8 +199,12 @@
  *    the entry is removed and the device, if up and bridged, probes for the
  *    host (a routed device does not: its host resolves it); an address
  *    that is not mapped is no error (the request states where the address
- *    lives; repeating it changes nothing). Errors: as for MAP_ADD; -EINVAL
- *    if LLADDR or ANNOUNCE come without a VTEP, -ERANGE if ANNOUNCE > 10.
+ *    lives; repeating it changes nothing, and the probe is sent all the
+ *    same). Errors: as for MAP_ADD; -EINVAL if LLADDR or ANNOUNCE come
+ *    without a VTEP or the request holds more than one EXTNET_A_MAP,
+ *    -ERANGE if ANNOUNCE > 10. With a VTEP, an error returned after the
+ *    entry was added or replaced (-ENOMEM: the announcements could not be
+ *    queued) leaves the entry in place.
  *
  * EXTNET_CMD_EVENT: notifications multicast on the group
  * EXTNET_GENL_MCGRP_EVENTS in the device's network namespace; joining it
@@ -219,19 +235,22 @@
  *        EXTNET_NEIGH_A_LLADDR: 6 bytes (absent while incomplete)
  *        EXTNET_NEIGH_A_STATE: NLA_U8, enum extnet_neigh_state
  *        EXTNET_NEIGH_A_AGE: NLA_U32, milliseconds since last confirmed
+ *            (while incomplete: since the last probe)
  */
 
 #ifndef _UAPI_LINUX_EXTNET_H
 #define _UAPI_LINUX_EXTNET_H
 
+/* Name of the generic netlink family, for CTRL_CMD_GETFAMILY. */
 #define EXTNET_GENL_NAME "extnet"
+/* Version of the family (genlmsghdr.version); this header describes 1. */
 #define EXTNET_GENL_VERSION 1
 
 /* Default UDP destination port: the IANA port for VXLAN (RFC 7348 §5). */
 #define EXTNET_DEFAULT_PORT 4789
 /* Default neighbour ageing time, seconds. */
 #define EXTNET_DEFAULT_AGEING 300
-/* Default TTL of the outer IPv4 header. */
+/* Default TTL of the outer IPv4 header and hop limit of the outer IPv6 one. */
 #define EXTNET_DEFAULT_TTL 64
 /* Default number of gratuitous ARP / unsolicited NA sent by a move, 1 s apart. */
 #define EXTNET_DEFAULT_ANNOUNCE 3
@@ -288,16 +307,20 @@ enum extnet_cmd {
 /**
  * enum extnet_attr - top-level attributes
  * @EXTNET_A_UNSPEC: unused
- * @EXTNET_A_IFINDEX: u32, interface index of the extnet device
+ * @EXTNET_A_IFINDEX: u32, interface index of the extnet device, at least 1
  * @EXTNET_A_IFNAME: NUL-terminated string, at most IFNAMSIZ bytes
  * @EXTNET_A_VNI: u32, VXLAN network identifier, 0..0xffffff (RFC 7348 §5)
- * @EXTNET_A_LOCAL4: be32, local VTEP IPv4 address: the outer source address
- * @EXTNET_A_PORT: u16, UDP destination port (and listening port), 1..65535
- * @EXTNET_A_TTL: u8, outer IPv4 TTL and IPv6 hop limit, 1..255
+ * @EXTNET_A_LOCAL4: be32, local VTEP IPv4 address: the outer source address;
+ *	0.0.0.0 (default) unsets it, else a unicast address (-EINVAL)
+ * @EXTNET_A_PORT: u16 in host byte order, UDP destination port (and
+ *	listening port), 1..65535, default EXTNET_DEFAULT_PORT
+ * @EXTNET_A_TTL: u8, outer IPv4 TTL and IPv6 hop limit, 1..255, default
+ *	EXTNET_DEFAULT_TTL
  * @EXTNET_A_PROBE_SRC4: be32, sender protocol address of ARP probes sent to
- *	resolve a local host; 0.0.0.0 (default) makes them RFC 5227 probes
+ *	resolve a local host; 0.0.0.0 (default) makes them RFC 5227 probes;
+ *	else a unicast address (-EINVAL)
  * @EXTNET_A_AGEING: u32, seconds after which an unconfirmed learned
- *	neighbour is forgotten, 10..1000000
+ *	neighbour is forgotten, 10..1000000, default EXTNET_DEFAULT_AGEING
  * @EXTNET_A_ENTRIES: u32, number of mapping entries (read only)
  * @EXTNET_A_NEIGHS: u32, number of learned neighbours (read only)
  * @EXTNET_A_STATS: nested, enum extnet_stats_attr (read only)
@@ -308,11 +331,13 @@ enum extnet_cmd {
  *	toward IPv6 VTEPs (RFC 7348 §5 over IPv6); :: unsets it
  * @EXTNET_A_MSS_CLAMP: u16, TCP MSS clamping of SYNs crossing the tunnel:
  *	EXTNET_MSS_CLAMP_OFF, EXTNET_MSS_CLAMP_AUTO (path MTU of the entry's
- *	VTEP less the headers) or a fixed MSS in bytes, 536..65495
+ *	VTEP less the headers) or a fixed MSS in bytes, 536..65495 (else
+ *	-ERANGE); default EXTNET_MSS_CLAMP_OFF
  * @EXTNET_A_ROUTES: u8, 1 if every mapping entry is also a host route
- *	(/32 or /128) via the device, protocol EXTNET_RTPROT
- * @EXTNET_A_ROUTE_TABLE: u32, routing table of those host routes
- * @EXTNET_A_ROUTE_METRIC: u32, their metric (priority)
+ *	(/32 or /128) via the device, protocol EXTNET_RTPROT; default 0
+ * @EXTNET_A_ROUTE_TABLE: u32, routing table of those host routes, at least
+ *	1, default 254 (RT_TABLE_MAIN)
+ * @EXTNET_A_ROUTE_METRIC: u32, their metric (priority), default 0
  * @EXTNET_A_MODE: u8, enum extnet_mode (read only)
  * @EXTNET_A_EVENT: u8, enum extnet_event (in EXTNET_CMD_EVENT only)
  * @EXTNET_A_CONFLICT: nested, enum extnet_conflict_attr (in events)
@@ -364,12 +389,15 @@ enum extnet_attr {
  * @EXTNET_MAP_A_REMOTE4: be32, IPv4 underlay address of the remote VTEP
  * @EXTNET_MAP_A_LLADDR: 6 bytes, MAC address given for ADDR in proxy ARP
  *	replies and Neighbour Advertisements (target link-layer option) and
- *	written as inner destination MAC on transmit
+ *	written as inner destination MAC on transmit; unicast and not all
+ *	zeros (-EINVAL)
  * @EXTNET_MAP_A_TX_PACKETS: u64, frames tunnelled to ADDR (read only)
- * @EXTNET_MAP_A_TX_BYTES: u64, bytes of those inner frames (read only)
+ * @EXTNET_MAP_A_TX_BYTES: u64, bytes of those inner Ethernet frames, VXLAN
+ *	and outer headers not included (read only)
  * @EXTNET_MAP_A_RX_PACKETS: u64, frames from ADDR delivered or held for
  *	their local host (read only)
- * @EXTNET_MAP_A_RX_BYTES: u64, bytes of those inner frames (read only)
+ * @EXTNET_MAP_A_RX_BYTES: u64, bytes of those inner Ethernet frames (read
+ *	only)
  * @EXTNET_MAP_A_PAD: padding for 64-bit attributes
  * @EXTNET_MAP_A_ADDR6: 16 bytes, IPv6 overlay address living at the remote
  *	site; a global or unique-local unicast address (not ::, loopback,
@@ -378,7 +406,8 @@ enum extnet_attr {
  *	reached with VXLAN over UDP/IPv6 (with UDP checksums)
  * @EXTNET_MAP_A_ANNOUNCE: u8, gratuitous ARP / unsolicited NA to send when
  *	EXTNET_CMD_MAP_MOVE makes the address remote, 0..10 (default
- *	EXTNET_DEFAULT_ANNOUNCE)
+ *	EXTNET_DEFAULT_ANNOUNCE); -ERANGE above 10, -EINVAL in any other
+ *	command
  * @EXTNET_MAP_A_CONFLICTS: u64, frames dropped because their source claimed
  *	this address from the wrong side (read only)
  * @__EXTNET_MAP_A_MAX: internal
@@ -420,6 +449,7 @@ enum extnet_neigh_state {
  * @EXTNET_NEIGH_A_LLADDR: 6 bytes, its MAC address
  * @EXTNET_NEIGH_A_STATE: u8, enum extnet_neigh_state
  * @EXTNET_NEIGH_A_AGE: u32, milliseconds since the host was last heard
+ *	(while EXTNET_NEIGH_INCOMPLETE: since the last probe)
  * @EXTNET_NEIGH_A_ADDR6: 16 bytes, the local host's IPv6 address
  * @__EXTNET_NEIGH_A_MAX: internal
  */
@@ -456,8 +486,9 @@ enum extnet_neigh_attr {
  * @EXTNET_STATS_A_TX_DROP_CONFLICT: source address is mapped as remote:
  *	a duplicate address or a loop
  * @EXTNET_STATS_A_TX_DROP_NO_ROUTE: no underlay route to the VTEP, or the
- *	device has no local VTEP address (a frame dropped for want of memory
- *	is counted only in the device's tx_dropped)
+ *	device has no VNI (it is bound to no UDP socket), or an IPv6 VTEP in
+ *	a kernel without IPv6 (a frame dropped for want of memory is counted
+ *	only in the device's tx_dropped)
  * @EXTNET_STATS_A_RX_DROP_MALFORMED: VXLAN header invalid (I flag missing,
  *	reserved bits set), inner frame truncated, or an outer header marked
  *	CE over an inner packet that is not ECN-capable (dropped as RFC 6040
@@ -484,17 +515,22 @@ enum extnet_neigh_attr {
  * @EXTNET_STATS_A_NA_REPLIES: proxy Neighbour Advertisements sent into the
  *	segment (RFC 4861 §7.2.4)
  * @EXTNET_STATS_A_ND_PROBES: Neighbour Solicitations sent to resolve local
- *	IPv6 hosts (from ::, as Duplicate Address Detection, RFC 4862 §5.4.2)
+ *	IPv6 hosts (from EXTNET_A_PROBE_SRC6; while that is unset from ::, as
+ *	Duplicate Address Detection, RFC 4862 §5.4.2)
  * @EXTNET_STATS_A_TX_DROP_ND_UNMAPPED: Neighbour Solicitation for an
  *	unmapped address
  * @EXTNET_STATS_A_TX_DROP_ND_OTHER: Router Solicitation or Advertisement,
  *	Redirect, or multicast listener message (never tunnelled); Neighbour
- *	Advertisements are snooped and consumed without being counted
+ *	Advertisements are snooped and consumed without being counted, except
+ *	one for a mapped target (EXTNET_STATS_A_TX_DROP_CONFLICT) or a
+ *	malformed one (EXTNET_STATS_A_TX_DROP_MALFORMED)
  * @EXTNET_STATS_A_TX_TOO_BIG: inner packets answered with ICMP
  *	"fragmentation needed" (RFC 1191) or ICMPv6 Packet Too Big (RFC 8201)
  * @EXTNET_STATS_A_TX_MSS_CLAMPED: TCP SYNs whose MSS option was lowered
  * @EXTNET_STATS_A_ANNOUNCES: gratuitous ARP and unsolicited NA sent
- * @EXTNET_STATS_A_EVENTS_SUPPRESSED: events not sent by the rate limit
+ * @EXTNET_STATS_A_EVENTS_SUPPRESSED: conflict events not sent by the rate
+ *	limit (counted only while a listener has joined the events group:
+ *	without one no event is built)
  * @__EXTNET_STATS_A_MAX: internal
  */
 enum extnet_stats_attr {
