@@ -430,9 +430,11 @@ grow() {
 	fi
 	settle
 	m1=$(meminfo)
-	S[mem,$k,$n]=$(awk -v a="$m0" -v b="$m1" 'BEGIN { split(a, x); split(b, y)
-		printf "%d %d\n", (y[1] - x[1]) + (y[2] - x[2]),
-			(y[1] - x[1]) + (y[2] - x[2]) + (y[3] - x[3]) }')
+	# Only a complete load has a memory figure.
+	[[ $fail -ne 0 ]] ||
+		S[mem,$k,$n]=$(awk -v a="$m0" -v b="$m1" 'BEGIN { split(a, x); split(b, y)
+			printf "%d %d\n", (y[1] - x[1]) + (y[2] - x[2]),
+				(y[1] - x[1]) + (y[2] - x[2]) + (y[3] - x[3]) }')
 	HAVE[$k]=$n
 	rm -f "$b".*
 }
@@ -633,7 +635,15 @@ if [[ $PART == all ]]; then
 	HAVE[sxN]=0
 	grow sxN "$BIG"
 	check "insert of $BIG entries (extnet -batch): a time" is_num "${S[ins,sxN,$BIG]-}"
-	check "memory of $BIG entries: a number" is_num "$(div "${S[mem,sxN,$BIG]#* }" 1)"
+	# Tens of MiB for 65 536 entries and more; a small table's hundred
+	# KiB may drown in what else the guest allocates meanwhile.
+	xmem=${S[mem,sxN,$BIG]-}
+	if [[ $BIG -ge 65536 ]]; then
+		check "memory of $BIG entries: more than 0" \
+			test "$(div "${xmem#* }" 1 %.0f)" -gt 0
+	else
+		check "memory of $BIG entries: a number" is_num "$(div "${xmem#* }" 1)"
+	fi
 	check "$BIG entries in the table" test "$(entries sxN_g)" -eq "$BIG"
 	check "V: insert of ${VS[-1]} entries (ip/bridge -batch): a time" \
 		is_num "${S[ins,svN,${VS[-1]}]-}"
