@@ -29,16 +29,16 @@ struct arp_eth_ip4 {
  * receive side's view is set here directly: eth_type_trans() would only
  * parse that header again. @pkt_type: PACKET_BROADCAST for our requests,
  * PACKET_HOST for a reply (to a host of the segment, or to this host in
- * routed use).
+ * routed use). A frame the backlog refuses is counted in the device's
+ * rx_dropped by netif_rx() itself.
  */
-static void inject(struct extnet_dev *priv, struct sk_buff *skb, u8 pkt_type)
+static void inject(struct sk_buff *skb, u8 pkt_type)
 {
 	skb_reset_mac_header(skb);
 	__skb_pull(skb, skb_network_offset(skb));
 	skb->pkt_type = pkt_type;
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
-	if (netif_rx(skb) == NET_RX_DROP)
-		dev_core_stats_rx_dropped_inc(priv->dev);
+	netif_rx(skb);
 }
 
 /* Returns the ARP packet of a frame (skb->data at its Ethernet header) if
@@ -82,7 +82,7 @@ static void reply(struct extnet_dev *priv, const struct arp_eth_ip4 *req,
 
 	if (!skb)
 		return;
-	inject(priv, skb, PACKET_HOST);
+	inject(skb, PACKET_HOST);
 	extnet_count(priv, EXTNET_STATS_A_ARP_REPLIES);
 }
 
@@ -173,7 +173,7 @@ void extnet_arp_probe(struct extnet_dev *priv, __be32 tip)
 			 NULL);
 	if (!skb)
 		return;
-	inject(priv, skb, PACKET_BROADCAST);
+	inject(skb, PACKET_BROADCAST);
 	extnet_count(priv, EXTNET_STATS_A_PROBES);
 }
 
@@ -199,6 +199,6 @@ void extnet_arp_announce(struct extnet_dev *priv, __be32 addr, const u8 *mac)
 			 mac, NULL);
 	if (!skb)
 		return;
-	inject(priv, skb, PACKET_BROADCAST);
+	inject(skb, PACKET_BROADCAST);
 	extnet_count(priv, EXTNET_STATS_A_ANNOUNCES);
 }

@@ -224,6 +224,9 @@ static void arp_test_xmit_case(struct kunit *test, bool bridged)
 	}
 	KUNIT_EXPECT_EQ(test, extnet_neigh_count(&priv->neighs),
 			bridged && c->learned ? 1U : 0U);
+	/* A counted reply was also handed to the stack, and nothing else. */
+	KUNIT_EXPECT_EQ(test, extnet_kunit_rx_dropped(priv),
+			c->counter == EXTNET_STATS_A_ARP_REPLIES ? 1 : 0);
 }
 
 static void extnet_arp_test_xmit(struct kunit *test)

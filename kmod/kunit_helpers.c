@@ -91,6 +91,25 @@ u64 extnet_kunit_rx_packets(struct extnet_dev *priv)
 }
 
 /**
+ * extnet_kunit_rx_dropped() - frames the stack refused from a device
+ * @priv: the device
+ *
+ * A test device stays down, so every frame extnet injects into the segment
+ * (a proxy ARP reply, a Neighbour Advertisement, a probe) is refused by
+ * netif_rx() and counted here: one more per frame handed to the stack.
+ *
+ * Context: any.
+ * Return: the device's rx_dropped.
+ */
+u64 extnet_kunit_rx_dropped(struct extnet_dev *priv)
+{
+	struct rtnl_link_stats64 stats;
+
+	dev_get_stats(priv->dev, &stats);
+	return stats.rx_dropped;
+}
+
+/**
  * extnet_kunit_set_bridged() - make a test device a bridge port or not
  * @priv: the device
  * @bridged: true: a bridge port (bridged mode: learns local hosts);

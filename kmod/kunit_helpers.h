@@ -20,6 +20,7 @@ void extnet_kunit_suite_exit(struct kunit_suite *suite);
 struct extnet_dev *extnet_kunit_dev_create(struct kunit *test);
 u64 extnet_kunit_counter(struct extnet_dev *priv, enum extnet_stats_attr attr);
 u64 extnet_kunit_rx_packets(struct extnet_dev *priv);
+u64 extnet_kunit_rx_dropped(struct extnet_dev *priv);
 void extnet_kunit_set_bridged(struct extnet_dev *priv, bool bridged);
 
 #endif /* _EXTNET_KUNIT_HELPERS_H */

@@ -42,14 +42,14 @@ struct nd_info {
 };
 
 /* Sends a frame we built into the local segment, as if it came from the
- * remote side of the device.
+ * remote side of the device. A frame the backlog refuses is counted in the
+ * device's rx_dropped by netif_rx() itself.
  */
 static void nd_inject(struct extnet_dev *priv, struct sk_buff *skb)
 {
 	skb->protocol = eth_type_trans(skb, priv->dev);
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
-	if (netif_rx(skb) == NET_RX_DROP)
-		dev_core_stats_rx_dropped_inc(priv->dev);
+	netif_rx(skb);
 }
 
 /**

@@ -248,6 +248,11 @@ static void nd_test_xmit_case(struct kunit *test, bool bridged)
 	}
 	KUNIT_EXPECT_EQ(test, extnet_neigh_count(&priv->neighs),
 			bridged && c->learned ? 1U : 0U);
+	/* A counted advertisement was also handed to the stack, and nothing
+	 * else.
+	 */
+	KUNIT_EXPECT_EQ(test, extnet_kunit_rx_dropped(priv),
+			c->counter == EXTNET_STATS_A_NA_REPLIES ? 1 : 0);
 }
 
 static void extnet_nd_test_xmit(struct kunit *test)
