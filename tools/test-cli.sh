@@ -6,6 +6,10 @@
 # extnet module is needed; the checks that do reach the kernel expect the
 # family to be absent and are skipped where the module is loaded.
 #
+# Prints KTAP ("KTAP version 1", "1..N", one result per check), then
+# "N passed, N failed" (", N skipped" if any); exit status 1 if any failed.
+# The plan is counted by a first pass over the checks that runs nothing.
+#
 # Usage: test-cli.sh [PATH-TO-EXTNET]
 
 EXTNET=${1:-$(dirname "$0")/extnet}
@@ -15,10 +19,15 @@ trap 'rm -rf "$tmp"' EXIT
 n=0
 passed=0
 failed=0
+skipped=0
 stdin=/dev/null
+# Set for the first pass, which counts the checks: then run() runs nothing
+# and report() and skip() only count.
+counting=
 
 report() {
 	n=$((n + 1))
+	[ -z "$counting" ] || return 0
 	if [ "$1" = ok ]; then
 		passed=$((passed + 1))
 		echo "ok $n - $2"
@@ -33,6 +42,12 @@ report() {
 }
 
 run() {
+	if [ -n "$counting" ]; then
+		rc=0
+		: >"$tmp/out"
+		: >"$tmp/err"
+		return
+	fi
 	"$EXTNET" "$@" <"$stdin" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 }
@@ -62,12 +77,16 @@ check_err() {
 	fi
 }
 
+# skip NAME REASON: a check that cannot run here.
 skip() {
 	n=$((n + 1))
-	passed=$((passed + 1))
-	echo "ok $n - $1 # SKIP extnet module is loaded"
+	[ -z "$counting" ] || return 0
+	skipped=$((skipped + 1))
+	echo "ok $n - $1 # SKIP $2"
 }
 
+# The checks, run twice: once to count them (counting set), then for real.
+checks() {
 # Usage and version.
 check "no arguments prints usage" 1 err "Usage: extnet"
 check "help" 0 out "extnet map flush dev DEV" help
@@ -77,7 +96,8 @@ check "-V" 0 out "extnet " -V
 # Output that cannot be written is a failure, for -V and -h too.
 for opt in -V -h help; do
 	rc=0
-	"$EXTNET" $opt >/dev/full 2>"$tmp/err" || rc=$?
+	: >"$tmp/err"
+	[ -n "$counting" ] || "$EXTNET" $opt >/dev/full 2>"$tmp/err" || rc=$?
 	if [ "$rc" = 1 ] && grep -qF "cannot write the output" "$tmp/err"; then
 		report ok "$opt to a full disk fails"
 	else
@@ -286,8 +306,8 @@ stdin=/dev/null
 # Without the module: the first command that needs the kernel says so.
 run link show
 if [ "$rc" = 0 ]; then
-	skip "missing family is reported"
-	skip "missing family in -batch"
+	skip "missing family is reported" "extnet module is loaded"
+	skip "missing family in -batch" "extnet module is loaded"
 else
 	check_err "missing family is reported" \
 		'Error: generic netlink family "extnet" not found (is the extnet module loaded?)' \
@@ -297,6 +317,25 @@ else
 	check_err "missing family in -batch" 'Command failed -:2' -batch -
 	stdin=/dev/null
 fi
+}
 
-echo "$passed passed, $failed failed"
+counting=1
+checks
+plan=$n
+n=0
+counting=
+echo "KTAP version 1"
+echo "1..$plan"
+checks
+# The two passes must agree (a check that runs in one only, e.g. one in a
+# branch that the count cannot take).
+if [ "$n" != "$plan" ]; then
+	echo "# planned $plan results, got $n"
+	failed=$((failed + 1))
+fi
+if [ "$skipped" = 0 ]; then
+	echo "$passed passed, $failed failed"
+else
+	echo "$passed passed, $failed failed, $skipped skipped"
+fi
 [ "$failed" = 0 ]

@@ -4,12 +4,19 @@
  * netlink family and check that each is rejected with the right errno and
  * an extended ack message. Prints KTAP.
  *
- * usage: nlcheck [-n NETNS_PATH -f FOREIGN_DEV] EXTNET_DEV OTHER_DEV
+ * usage: nlcheck [-c] [-n NETNS_PATH -f FOREIGN_DEV] EXTNET_DEV OTHER_DEV
+ *   -c:          print the number of results a run with these arguments
+ *                reports (its KTAP plan) and exit; sends nothing
  *   EXTNET_DEV:  an extnet device in this namespace (gets test entries)
  *   OTHER_DEV:   a device of another kind (e.g. lo)
  *   NETNS_PATH:  another network namespace (/run/netns/NAME) holding the
  *                extnet device FOREIGN_DEV, which requests made here must
  *                not find
+ *
+ * Every run reports exactly that number of results (groups[] in main() says
+ * how many each group of cases reports; a group that reports fewer gets
+ * "not ok" results for the missing ones, one that reports more fails), then
+ * "# nlcheck: N passed, N failed, N skipped". Exit status 1 if any failed.
  *
  * The dump cases create and delete extnet devices of their own (with
  * ip(8)) and fill them with every address of the three IPv4 documentation
@@ -27,6 +34,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <arpa/inet.h>
@@ -42,7 +50,11 @@
 
 static struct mnl_socket *nl;
 static uint16_t family;
-static unsigned int seq, tests, failed;
+static unsigned int seq;
+/* Results so far; shared with the unprivileged child, which reports some. */
+static struct counts {
+	unsigned int tests, failed, skipped;
+} *cnt;
 /* The extended ack of the last request: cookie (-1 if none), bad offset. */
 static int64_t last_cookie;
 static uint32_t last_offs;
@@ -201,6 +213,15 @@ static void put_in(struct nlmsghdr *nlh, uint16_t type, const char *a)
 	mnl_attr_put(nlh, type, 4, &in);
 }
 
+/* Prints one KTAP result. */
+static void report(bool pass, const char *name)
+{
+	cnt->tests++;
+	if (!pass)
+		cnt->failed++;
+	printf("%s %u - %s\n", pass ? "ok" : "not ok", cnt->tests, name);
+}
+
 /* Records one result: the request must fail with @want_errno and, if
  * @want_msg is set, an extack message containing it.
  */
@@ -212,10 +233,7 @@ static void expect(const char *name, struct nlmsghdr *nlh, int want_errno,
 	bool pass = got == want_errno &&
 		    (!want_msg || (msg[0] && strstr(msg, want_msg)));
 
-	tests++;
-	if (!pass)
-		failed++;
-	printf("%s %u - %s\n", pass ? "ok" : "not ok", tests, name);
+	report(pass, name);
 	printf("# errno %d (%s), want %d; extack \"%s\"\n", got, strerror(got),
 	       want_errno, msg);
 }
@@ -696,10 +714,7 @@ static void result(bool pass, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
-	tests++;
-	if (!pass)
-		failed++;
-	printf("%s %u - %s\n", pass ? "ok" : "not ok", tests, name);
+	report(pass, name);
 	if (fmt) {
 		printf("# ");
 		va_start(ap, fmt);
@@ -1248,9 +1263,10 @@ static void foreign_cases(void)
 		expect("link set of another namespace's device by ifindex",
 		       nlh, ENODEV, "No such device");
 	} else {
-		tests++;
+		cnt->tests++;
+		cnt->skipped++;
 		printf("ok %u - link set of another namespace's device by ifindex # SKIP ifindex %u exists here too\n",
-		       tests, v[0]);
+		       cnt->tests, v[0]);
 	}
 }
 
@@ -1834,11 +1850,12 @@ static void dump_delete_case(void)
 }
 
 /* In a child without privileges: every change must fail with EPERM, and
- * reading must still work.
+ * reading must still work. The child's results count in the shared
+ * counters; results it does not get to are padded by run_group().
  */
 static void unprivileged_cases(void)
 {
-	int status;
+	int status = -1;
 	pid_t pid;
 
 	fflush(stdout);
@@ -1847,8 +1864,11 @@ static void unprivileged_cases(void)
 		char buf[MNL_SOCKET_BUFFER_SIZE];
 		struct nlmsghdr *nlh;
 
-		if (setgid(65534) || setuid(65534))
+		if (setgid(65534) || setuid(65534)) {
+			printf("# unprivileged child: setuid: %s\n",
+			       strerror(errno));
 			exit(2);
+		}
 		mnl_socket_close(nl);
 		open_socket();
 		nlh = map_req(buf, EXTNET_CMD_MAP_ADD, 0, ext_dev,
@@ -1866,33 +1886,101 @@ static void unprivileged_cases(void)
 		expect("unprivileged link show is allowed", nlh, 0, NULL);
 		nlh = move_req(buf, ext_dev, "203.0.113.51", "192.0.2.2", 0);
 		expect("unprivileged map move", nlh, EPERM, NULL);
-		tests++;
 		if (!events_group ||
 		    mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &events_group,
-					  sizeof(events_group))) {
-			failed++;
-			printf("not ok %u - unprivileged listener joins the events group\n",
-			       tests);
-			printf("# group %u: %s\n", events_group, strerror(errno));
-		} else {
-			printf("ok %u - unprivileged listener joins the events group\n",
-			       tests);
-		}
+					  sizeof(events_group)))
+			result(false, "unprivileged listener joins the events group",
+			       "group %u: %s", events_group, strerror(errno));
+		else
+			result(true, "unprivileged listener joins the events group",
+			       NULL);
 		fflush(stdout);
-		exit(failed ? 1 : 0);
+		exit(0);
 	}
-	waitpid(pid, &status, 0);
-	tests += 6;
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		failed++;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		/* Its missing results are padded; if it reported them all,
+		 * this failure has no result line of its own: the summary
+		 * line then disagrees with the results, which
+		 * netlink_errors.sh reports.
+		 */
+		printf("# unprivileged child: wait status %d\n", status);
+		cnt->failed++;
+	}
+}
+
+/*
+ * The groups of cases, in the order they run, each with the number of
+ * results it reports (with its early exits, which report fewer, padded).
+ * Adding a case to a group means raising its count: a run says so if not.
+ */
+static const struct group {
+	const char *name;
+	void (*run)(void);
+	unsigned int results;
+	bool foreign;		/* needs -n and -f */
+} groups[] = {
+	{ "link", link_cases, 19, false },
+	{ "map", map_cases, 46, false },
+	{ "map move", move_cases, 16, false },
+	{ "unprivileged", unprivileged_cases, 6, false },
+	{ "malformed", malformed_cases, 35, false },
+	{ "duplicate", duplicate_cases, 6, false },
+	{ "several entries", multi_cases, 17, false },
+	{ "foreign namespace", foreign_cases, 5, true },
+	{ "interrupted dump", dump_interrupted_case, 6, false },
+	{ "dump while adding", dump_while_adding_case, 5, false },
+	{ "dump and delete", dump_delete_case, 2, false },
+	{ "dump and delete the last", dump_delete_last_case, 3, false },
+	{ "link dump order", link_dump_order_case, 2, false },
+};
+
+#define NGROUPS (sizeof(groups) / sizeof(groups[0]))
+
+static bool group_runs(const struct group *g)
+{
+	return !g->foreign || netns_path;
+}
+
+/* Runs @g; pads the results it did not report with "not ok" ones, and
+ * fails if it reported more than it declares.
+ */
+static void run_group(const struct group *g)
+{
+	unsigned int before = cnt->tests, got, i;
+	char name[128];
+
+	g->run();
+	fflush(stdout);
+	got = cnt->tests - before;
+	if (got < g->results)
+		printf("# group \"%s\" reported %u of its %u results: it stopped early (or its count in groups[] is too high)\n",
+		       g->name, got, g->results);
+	for (i = got; i < g->results; i++) {
+		snprintf(name, sizeof(name), "%s: result %u of %u not reported",
+			 g->name, i + 1, g->results);
+		report(false, name);
+	}
+	if (got > g->results) {
+		snprintf(name, sizeof(name),
+			 "%s: %u results, %u more than groups[] declares",
+			 g->name, got, got - g->results);
+		result(false, name, "raise its count in groups[] to %u", got);
+	}
 }
 
 int main(int argc, char **argv)
 {
+	bool count_only = false;
+	unsigned int plan = 0;
+	size_t i;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "n:f:")) != -1) {
+	while ((opt = getopt(argc, argv, "cn:f:")) != -1) {
 		switch (opt) {
+		case 'c':
+			count_only = true;
+			break;
 		case 'n':
 			netns_path = optarg;
 			break;
@@ -1907,25 +1995,30 @@ int main(int argc, char **argv)
 		goto usage;
 	ext_dev = argv[optind];
 	other_dev = argv[optind + 1];
+	for (i = 0; i < NGROUPS; i++)
+		if (group_runs(&groups[i]))
+			plan += groups[i].results;
+	if (count_only) {
+		printf("%u\n", plan);
+		return 0;
+	}
+	cnt = mmap(NULL, sizeof(*cnt), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (cnt == MAP_FAILED) {
+		perror("nlcheck: mmap");
+		return 1;
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("KTAP version 1\n1..%u\n", plan);
 	open_socket();
-	link_cases();
-	map_cases();
-	move_cases();
-	unprivileged_cases();
-	malformed_cases();
-	duplicate_cases();
-	multi_cases();
-	if (netns_path)
-		foreign_cases();
-	dump_interrupted_case();
-	dump_while_adding_case();
-	dump_delete_case();
-	dump_delete_last_case();
-	link_dump_order_case();
-	printf("# nlcheck: %u passed, %u failed\n", tests - failed, failed);
-	return failed ? 1 : 0;
+	for (i = 0; i < NGROUPS; i++)
+		if (group_runs(&groups[i]))
+			run_group(&groups[i]);
+	printf("# nlcheck: %u passed, %u failed, %u skipped\n",
+	       cnt->tests - cnt->failed - cnt->skipped, cnt->failed,
+	       cnt->skipped);
+	return cnt->failed ? 1 : 0;
 usage:
-	fprintf(stderr, "usage: nlcheck [-n NETNS_PATH -f FOREIGN_DEV] EXTNET_DEV OTHER_DEV\n");
+	fprintf(stderr, "usage: nlcheck [-c] [-n NETNS_PATH -f FOREIGN_DEV] EXTNET_DEV OTHER_DEV\n");
 	return 2;
 }
