@@ -13,35 +13,6 @@ set -euo pipefail
 
 ktap_plan 6
 
-# pcap_n FILE FILTER: the number of packets of FILE that match FILTER;
-# fails, with tcpdump's message, when tcpdump does (a bad filter or file
-# must not pass for "0 packets").
-pcap_n() {
-	local out
-	if ! out=$(tcpdump -Z root -n --count -r "$1" "$2" 2>"$_LIB_TMP/pcap_n.err"); then
-		echo "tcpdump -r $1 '$2' failed: $(cat "$_LIB_TMP/pcap_n.err")"
-		return 1
-	fi
-	[[ $out =~ ^([0-9]+)\ packets?$ ]] || { echo "tcpdump -r $1 '$2' said: $out"; return 1; }
-	echo "${BASH_REMATCH[1]}"
-}
-# pcap_none FILE BASE FORBIDDEN CONTROL...: no packet of FILE matches BASE
-# and FORBIDDEN, while BASE alone and BASE and each CONTROL match some: the
-# capture saw the traffic and the offsets read the bytes they mean to.
-pcap_none() {
-	local pcap=$1 base=$2 bad=$3 c f n
-	shift 3
-	for c in "" "$@"; do
-		f=$base${c:+ and ($c)}
-		n=$(pcap_n "$pcap" "$f") || { echo "$n"; return 1; }
-		echo "$n packets: $f"
-		[[ $n -gt 0 ]] || return 1
-	done
-	n=$(pcap_n "$pcap" "$base and ($bad)") || { echo "$n"; return 1; }
-	echo "$n packets: $base and ($bad)"
-	[[ $n -eq 0 ]]
-}
-
 extnet_load
 modprobe vxlan
 sites

@@ -11,51 +11,6 @@ set -euo pipefail
 
 ktap_plan 17
 
-# unanswered NS ADDR: NS has a neighbour entry for ADDR (its ARP went out)
-# without a link-layer address (nobody answered); `ip neigh` must work.
-unanswered() {
-	local out
-	out=$(ip -n "$1" neigh show "$2" dev eth0) || return 1
-	echo "$out"
-	[[ $out == "$2 "* && $out != *lladdr* ]]
-}
-# ping_lost NS ADDR: 2 echoes from NS to ADDR go out and none comes back
-# (ping's status 1 means exactly that; 2 is any other error).
-ping_lost() {
-	local out rc=0
-	out=$(nsexec "$1" ping -c 2 -i 0.2 -W 1 "$2" 2>&1) || rc=$?
-	echo "exit status $rc: $out"
-	[[ $rc -eq 1 ]] && grep -q '2 packets transmitted, 0 received' <<<"$out"
-}
-# pcap_n FILE FILTER: the number of packets of FILE that match FILTER;
-# fails, with tcpdump's message, when tcpdump does (a bad filter or file
-# must not pass for "0 packets").
-pcap_n() {
-	local out
-	if ! out=$(tcpdump -Z root -n --count -r "$1" "$2" 2>"$_LIB_TMP/pcap_n.err"); then
-		echo "tcpdump -r $1 '$2' failed: $(cat "$_LIB_TMP/pcap_n.err")"
-		return 1
-	fi
-	[[ $out =~ ^([0-9]+)\ packets?$ ]] || { echo "tcpdump -r $1 '$2' said: $out"; return 1; }
-	echo "${BASH_REMATCH[1]}"
-}
-# pcap_none FILE BASE FORBIDDEN CONTROL...: no packet of FILE matches BASE
-# and FORBIDDEN, while BASE alone and BASE and each CONTROL match some: the
-# capture saw the traffic and the offsets read the bytes they mean to.
-pcap_none() {
-	local pcap=$1 base=$2 bad=$3 c f n
-	shift 3
-	for c in "" "$@"; do
-		f=$base${c:+ and ($c)}
-		n=$(pcap_n "$pcap" "$f") || { echo "$n"; return 1; }
-		echo "$n packets: $f"
-		[[ $n -gt 0 ]] || return 1
-	done
-	n=$(pcap_n "$pcap" "$base and ($bad)") || { echo "$n"; return 1; }
-	echo "$n packets: $base and ($bad)"
-	[[ $n -eq 0 ]]
-}
-
 two_sites
 PCAP=$_LIB_TMP/wan.pcap
 capture_start gA wan0 "$PCAP"
