@@ -66,7 +66,7 @@ declare -A DEBUG_COST=(
 	[move.sh]=70
 	[lifecycle.sh]=340
 	[routed.sh]=75
-	[bgp.sh]=35
+	[bgp.sh]=40
 	[batch.sh]=60
 	[pmtu.sh]=145
 )
