@@ -7,7 +7,9 @@
 # one socket; rmmod with all of that at once; and 20 cycles of load,
 # configure, traffic, unload, each ending with no device, socket or entry
 # cache left. The harness fails the run on any kernel splat (and on
-# kmemleak reports where the kernel has it).
+# kmemleak reports where the kernel has it). Each action "under traffic"
+# first proves it: the ext0 it acts on (or the one the module takes with
+# it) passes packets both ways, and the background jobs it names still run.
 # Functions run through check() look unreachable to shellcheck:
 # shellcheck disable=SC2317
 set -euo pipefail
@@ -17,7 +19,7 @@ set -euo pipefail
 . "$(dirname "$0")/topo.sh"
 
 CYCLES=20
-ktap_plan $((25 + CYCLES))
+ktap_plan $((24 + CYCLES))
 
 # batch_file FILE DEV FIRST N ROUNDS: ROUNDS rounds of add, replace and del
 # of 198.51.100.FIRST.. (N addresses) on DEV, one command a line.
@@ -65,19 +67,24 @@ reader() {
 	echo "$runs $fails" >"$out"
 }
 
-# flood SECONDS: echo floods hA1 -> hB1 and hB1 -> hA2, and UDP hA1 ->
-# hB1, in the background (pids in FLOOD_PIDS).
+# flood: echo floods hA1 -> hB1 and hB1 -> hA2, and UDP hA1 -> hB1, in
+# the background until flood_stop (pids in FLOOD_PIDS, the UDP client's
+# in FLOOD_UDP; 60 s at most). Datagrams of 1400 bytes: iperf3 sizes them
+# by the TCP MSS, too big for the tunnel, and quits at the first EMSGSIZE.
 FLOOD_PIDS=()
+FLOOD_UDP=
 flood() {
-	timeout "$(($1 + 2))" nsexec hA1 ping -q -i 0.005 -w "$1" 203.0.113.21 >/dev/null 2>&1 &
+	nsexec hA1 ping -q -i 0.005 -w 60 203.0.113.21 >/dev/null 2>&1 &
 	FLOOD_PIDS+=($!)
-	timeout "$(($1 + 2))" nsexec hB1 ping -q -i 0.005 -w "$1" 203.0.113.12 >/dev/null 2>&1 &
+	nsexec hB1 ping -q -i 0.005 -w 60 203.0.113.12 >/dev/null 2>&1 &
 	FLOOD_PIDS+=($!)
 	nsexec hB1 iperf3 -s -1 -B 203.0.113.21 >/dev/null 2>&1 &
 	FLOOD_PIDS+=($!)
-	sleep 0.3
-	timeout "$(($1 + 3))" nsexec hA1 iperf3 -c 203.0.113.21 -u -b 50M -t "$1" \
-		>/dev/null 2>&1 &
+	# Not fatal here: under_traffic finds a UDP client that could not
+	# connect (it is gone).
+	wait_for -t 10 bash -c "ss -N hB1 -Hltn 'sport = :5201' | grep -q LISTEN" || true
+	nsexec hA1 iperf3 -c 203.0.113.21 -u -b 50M -l 1400 -t 60 >"$_LIB_TMP/flood-udp.log" 2>&1 &
+	FLOOD_UDP=$!
 	FLOOD_PIDS+=($!)
 }
 
@@ -95,19 +102,58 @@ flood_stop() {
 	ip netns pids hB1 2>/dev/null | xargs -r kill 2>/dev/null || true
 }
 
+# under_traffic NS [PID...] -- CMD...: NS's ext0 passes packets both ways,
+# the flood's UDP client and every PID (a writer, a reader) still run; then
+# CMD, which runs whatever that found and must succeed too.
+under_traffic() {
+	local ns=$1 rc=0
+	shift
+	flowing "$ns" ext0 || rc=1
+	if ! kill -0 "$FLOOD_UDP" 2>/dev/null; then
+		echo "the flood's iperf3 UDP client is not running:"
+		tail -n 5 "$_LIB_TMP/flood-udp.log"
+		rc=1
+	fi
+	while [[ $1 != -- ]]; do
+		if ! kill -0 "$1" 2>/dev/null; then
+			echo "background job $1 is no longer running"
+			rc=1
+		fi
+		shift
+	done
+	shift
+	"$@" || rc=1
+	return "$rc"
+}
+
+# stop_jobs PID...: writer and reader loops run on for 0.5 s (against
+# what has gone), then stop (the file STOP); waits for them.
+stop_jobs() {
+	sleep 0.5
+	touch "$_LIB_TMP/STOP"
+	wait "$@" || true
+	rm -f "$_LIB_TMP/STOP"
+}
+
 # hold_packets: gB maps 203.0.113.13, which no host at site A has: hB1's
-# echoes to it reach gA, which holds them and probes site A for it.
-HOLD_PID=
+# echoes to it reach gA, which holds them and probes site A for it. It
+# runs in check()'s subshell: the pinger's pid is in the file HOLD_PID.
+HOLD_PID=$_LIB_TMP/hold.pid
 hold_packets() {
 	extnet -n gB map replace 203.0.113.13 dev ext0 remote "$UL_A"
 	nsexec hB1 ping -q -i 0.1 -w 60 203.0.113.13 >/dev/null 2>&1 &
-	HOLD_PID=$!
+	echo $! >"$HOLD_PID"
 	wait_for -t 5 bash -c "extnet -n gA neigh show dev ext0 | grep -q '^203.0.113.13 .*incomplete'"
 }
 
+# hold_pid: the pid of the pinger of hold_packets.
+hold_pid() {
+	cat "$HOLD_PID" 2>/dev/null || echo none
+}
+
 hold_stop() {
-	kill "$HOLD_PID" 2>/dev/null || true
-	wait "$HOLD_PID" 2>/dev/null || true
+	kill "$(hold_pid)" 2>/dev/null || true
+	rm -f "$HOLD_PID"
 }
 
 # site_a_ext0: (re)create gA's ext0 with its entry.
@@ -137,15 +183,38 @@ all_netns() {
 	NETNS=("" "${NETNS[@]}")
 }
 
-# no_extnet_devices: no extnet device left in any namespace.
-no_extnet_devices() {
-	local ns out='' NETNS
+# extnet_devices: "NS/DEV ..." for every extnet device in every namespace
+# ("-" for the initial one), sorted. (With the module gone, no device has
+# the kind any more: after rmmod, devices_gone looks for them by name.)
+extnet_devices() {
+	local ns d NETNS out=''
 	all_netns
 	for ns in "${NETNS[@]}"; do
-		out+=$(ip ${ns:+-n "$ns"} -br link show type extnet)
+		for d in $(ip ${ns:+-n "$ns"} -br link show type extnet | awk '{ sub(/@.*/, "", $1); print $1 }'); do
+			out+="${ns:--}/$d"$'\n'
+		done
 	done
-	echo "${out:-none}"
-	[[ -z $out ]]
+	sort <<<"$out" | xargs
+}
+
+# devices_gone EXPECTED: DEVICES_BEFORE (extnet_devices before rmmod) is
+# EXPECTED, and none of them exists any more, of any kind, in its
+# namespace's /proc/net/dev.
+devices_gone() {
+	local nd left=''
+	echo "extnet devices before rmmod: ${DEVICES_BEFORE:-none}"
+	if [[ $DEVICES_BEFORE != "$1" ]]; then
+		echo "expected: $1"
+		return 1
+	fi
+	# (EXPECTED names no device of the initial namespace.)
+	for nd in $DEVICES_BEFORE; do
+		[[ -z $(pkts "${nd%%/*}" "${nd#*/}") ]] || left+=" $nd"
+	done
+	if [[ -n $left ]]; then
+		echo "still there after rmmod:$left"
+		return 1
+	fi
 }
 
 # no_entry_cache: after rmmod, the module's entry cache is gone
@@ -222,25 +291,35 @@ replace_no_loss() {
 check "live entry replaced in a loop: not one echo of 100 lost" replace_no_loss
 diag "$(grep -E 'received|replace runs' "$_LIB_TMP/check.out")"
 
+# echoes_stop: 3 echoes, none answered: ping itself says so (status 1,
+# "0 received"; 2 would be an error of its own).
+echoes_stop() {
+	local out rc=0
+	out=$(nsexec hA1 ping -c 3 -i 0.2 -W 1 203.0.113.21 2>&1) || rc=$?
+	echo "$out"
+	echo "ping: exit status $rc"
+	[[ $rc -eq 1 ]] && grep -q ' 0 received' <<<"$out"
+}
 in_ns gA extnet map del 203.0.113.21 dev ext0
-check "live entry deleted: echoes stop" bash -c \
-	"! nsexec hA1 ping -c 3 -i 0.2 -W 1 203.0.113.21"
+check "live entry deleted: echoes stop" echoes_stop
 in_ns gA extnet map add 203.0.113.21 dev ext0 remote "$UL_B"
 check "live entry added again: echoes resume" \
 	wait_for -t 5 nsexec hA1 ping -c 1 -W 1 203.0.113.21
 
 diag "---- device deletion"
-flood 4
-sleep 1
-check "ip link del of gB's ext0 while VXLAN flows into it" in_ns gB ip link del ext0
+flood
+check "ip link del of gB's ext0 while VXLAN flows into it" \
+	under_traffic gB -- in_ns gB ip link del ext0
+traffic_diag
 flood_stop
 site_b_ext0
 check "gB's ext0 re-created: traffic recovers" echo_ok
 
 check "gA holds packets for an unresolved host (203.0.113.13)" hold_packets
-flood 3
-sleep 0.5
-check "ip link del of gA's ext0 with packets held and traffic" in_ns gA ip link del ext0
+flood
+check "ip link del of gA's ext0 with packets held and traffic" \
+	under_traffic gA "$(hold_pid)" -- in_ns gA ip link del ext0
+traffic_diag
 flood_stop
 hold_stop
 site_a_ext0
@@ -249,15 +328,15 @@ check "gA's ext0 re-created: traffic recovers" echo_ok
 # A writer loop and a reader loop on gA's ext0, then the device goes.
 batch_file "$_LIB_TMP/w4" ext0 0 200 3
 rm -f "$_LIB_TMP/w4.out"
-writer gA "$_LIB_TMP/w4" 4 "$_LIB_TMP/w4.out" &
+writer gA "$_LIB_TMP/w4" 30 "$_LIB_TMP/w4.out" &
 w4=$!
-reader gA ext0 4 "$_LIB_TMP/r4.out" &
+reader gA ext0 30 "$_LIB_TMP/r4.out" &
 r4=$!
-flood 3
-sleep 1
+flood
 check "ip link del of gA's ext0 while a writer and a reader work on it" \
-	in_ns gA ip link del ext0
-wait "$w4" "$r4" || true
+	under_traffic gA "$w4" "$r4" -- in_ns gA ip link del ext0
+traffic_diag
+stop_jobs "$w4" "$r4"
 flood_stop
 diag "writer runs/failures: $(cat "$_LIB_TMP/w4.out") (failures expected once the device is gone)"
 site_a_ext0
@@ -271,14 +350,14 @@ in_ns gA extnet link set ext1 vni 5002 local "$UL_A"
 in_ns gA ip link set ext1 up
 in_ns gA extnet map add 203.0.113.40 dev ext1 remote "$UL_B"
 check "gA holds packets again" hold_packets
-writer gA "$_LIB_TMP/w4" 3 "$_LIB_TMP/w5.out" &
+writer gA "$_LIB_TMP/w4" 30 "$_LIB_TMP/w5.out" &
 w5=$!
-flood 3
-sleep 1
+flood
 before=$(counter gB ext0 tx_drop_no_route)
 check "ip netns del gA (two devices on one socket, held packets, a writer, traffic)" \
-	ip netns del gA
-wait "$w5" || true
+	under_traffic gA "$(hold_pid)" "$w5" -- ip netns del gA
+traffic_diag
+stop_jobs "$w5"
 flood_stop
 hold_stop
 # The namespace goes in the background; with it, gB's underlay link.
@@ -306,30 +385,34 @@ in_ns gC extnet link set ext1 vni 8 local 198.51.100.1
 in_ns gC ip link set ext0 up
 in_ns gC ip link set ext1 up
 check "gA holds packets before rmmod" hold_packets
+DEVICES_BEFORE=$(extnet_devices)
 # The writer's next request for the family would load the module again
 # (MODULE_ALIAS_GENL_FAMILY): no module loading until it has stopped.
 modprobe_path=$(cat /proc/sys/kernel/modprobe)
-writer gA "$_LIB_TMP/w4" 4 "$_LIB_TMP/w6.out" &
+writer gA "$_LIB_TMP/w4" 30 "$_LIB_TMP/w6.out" &
 w6=$!
-flood 3
-sleep 1
+flood
 echo /bin/true >/proc/sys/kernel/modprobe
 check "rmmod extnet with devices in 3 namespaces, held packets, a writer, traffic" \
-	rmmod extnet
-wait "$w6" || true
+	under_traffic gA "$(hold_pid)" "$w6" -- rmmod extnet
+traffic_diag
+stop_jobs "$w6"
 flood_stop
 hold_stop
-check "no extnet device left in any namespace after rmmod" no_extnet_devices
+# (rmmod's success is the module's absence: delete_module() returns 0 only
+# once the module has left the module list, so /proc/modules is not read.)
+check "the 4 extnet devices of gA, gB, gC (listed before rmmod) are gone" \
+	devices_gone "gA/ext0 gB/ext0 gC/ext0 gC/ext1"
 check "no entry cache, no UDP socket left in any namespace after rmmod" no_extnet_objects
-check "the module is gone" bash -c "! grep -q '^extnet ' /proc/modules"
 echo "$modprobe_path" >/proc/sys/kernel/modprobe
 
 diag "---- $CYCLES cycles of load, configure, traffic, unload"
 # no_extnet_objects_quick NS: after rmmod, NS (where the cycle made them)
 # has no ext0 and no UDP socket on port 4789 (0x12B5) any more, read from
 # its /proc/net by one static program and cat instead of ip and ss, which
-# cost 0.9 s a namespace on the debug kernel. The thorough checks by device
-# type and over every namespace ran once, after the rmmod above.
+# cost 0.9 s a namespace on the debug kernel. The thorough checks of the
+# devices listed by type and of every namespace's sockets ran once, after
+# the rmmod above.
 no_extnet_objects_quick() {
 	local line
 	while IFS= read -r line; do

@@ -207,3 +207,39 @@ iperf_pair() {
 	wait_for -t 10 bash -c "ss -N $1 -Hltn 'sport = :5201' | grep -q LISTEN"
 	in_ns "$3" iperf3 -c "$2" -t 1 -f m "${@:4}"
 }
+
+# pkts NS DEV: "RX TX", DEV's packet counts in NS, from NS's /proc/net/dev
+# (nsexec and cat: ip costs 0.4 s on the debug kernel); nothing if DEV is
+# not there.
+pkts() {
+	local line f
+	while IFS= read -r line; do
+		if [[ $line =~ ^\ *$2:(.*)$ ]]; then
+			read -r -a f <<<"${BASH_REMATCH[1]}"
+			echo "${f[1]} ${f[9]}"
+		fi
+	done <<<"$(nsexec "$1" cat /proc/net/dev 2>/dev/null)"
+}
+
+# flowing NS DEV: DEV's rx and tx packet counts both grow within 0.5 s
+# (measured again and again for up to 10 s: traffic may be starting or
+# resuming).
+flowing() {
+	local ns=$1 dev=$2 i a=() b=()
+	for ((i = 0; i < 20; i++)); do
+		read -r -a a <<<"$(pkts "$ns" "$dev")"
+		sleep 0.5
+		read -r -a b <<<"$(pkts "$ns" "$dev")"
+		if ((${#a[@]} == 2 && ${#b[@]} == 2 && b[0] > a[0] && b[1] > a[1])); then
+			echo "traffic: $ns/$dev in 0.5 s: rx +$((b[0] - a[0])) tx +$((b[1] - a[1])) packets (try $((i + 1)))"
+			return 0
+		fi
+	done
+	echo "no traffic: $ns/$dev did not pass packets both ways in 0.5 s (rx tx: ${a[*]:-none} -> ${b[*]:-none})"
+	return 1
+}
+
+# traffic_diag: the measurement of the last under_traffic check.
+traffic_diag() {
+	diag "$(grep -E '^(no )?traffic:' "$_LIB_TMP/check.out" || true)"
+}
