@@ -54,21 +54,21 @@ DEBUG_SKIP=(bench_smoke.sh)
 # counts DEBUG_COST_DEFAULT: add new tests here once measured (run.sh prints
 # "---- NAME: exit status N, S s").
 declare -A DEBUG_COST=(
-	[smoke_vxlan.sh]=30
+	[smoke_vxlan.sh]=35
 	[two_site.sh]=40
-	[two_site6.sh]=100
-	[netlink_errors.sh]=20
-	[two_vni.sh]=40
+	[two_site6.sh]=135
+	[netlink_errors.sh]=35
+	[two_vni.sh]=45
 	[interop_vxlan.sh]=30
-	[teardown.sh]=70
-	[hostile_packets.sh]=140
-	[events.sh]=40
-	[move.sh]=70
-	[lifecycle.sh]=340
-	[routed.sh]=75
-	[bgp.sh]=40
-	[batch.sh]=60
-	[pmtu.sh]=145
+	[teardown.sh]=60
+	[hostile_packets.sh]=150
+	[events.sh]=45
+	[move.sh]=80
+	[lifecycle.sh]=450
+	[routed.sh]=90
+	[bgp.sh]=45
+	[batch.sh]=70
+	[pmtu.sh]=160
 )
 DEBUG_COST_DEFAULT=150
 # Boot, extnet_kunit.ko's suites, and the end of the run (kmemleak scans).
