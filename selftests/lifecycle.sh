@@ -67,65 +67,6 @@ reader() {
 	echo "$runs $fails" >"$out"
 }
 
-# flood: echo floods hA1 -> hB1 and hB1 -> hA2, and UDP hA1 -> hB1, in
-# the background until flood_stop (pids in FLOOD_PIDS, the UDP client's
-# in FLOOD_UDP; 60 s at most). Datagrams of 1400 bytes: iperf3 sizes them
-# by the TCP MSS, too big for the tunnel, and quits at the first EMSGSIZE.
-FLOOD_PIDS=()
-FLOOD_UDP=
-flood() {
-	nsexec hA1 ping -q -i 0.005 -w 60 203.0.113.21 >/dev/null 2>&1 &
-	FLOOD_PIDS+=($!)
-	nsexec hB1 ping -q -i 0.005 -w 60 203.0.113.12 >/dev/null 2>&1 &
-	FLOOD_PIDS+=($!)
-	nsexec hB1 iperf3 -s -1 -B 203.0.113.21 >/dev/null 2>&1 &
-	FLOOD_PIDS+=($!)
-	# Not fatal here: under_traffic finds a UDP client that could not
-	# connect (it is gone).
-	wait_for -t 10 bash -c "ss -N hB1 -Hltn 'sport = :5201' | grep -q LISTEN" || true
-	nsexec hA1 iperf3 -c 203.0.113.21 -u -b 50M -l 1400 -t 60 >"$_LIB_TMP/flood-udp.log" 2>&1 &
-	FLOOD_UDP=$!
-	FLOOD_PIDS+=($!)
-}
-
-flood_stop() {
-	local pid
-	for pid in "${FLOOD_PIDS[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
-	for pid in "${FLOOD_PIDS[@]}"; do
-		wait "$pid" 2>/dev/null || true
-	done
-	FLOOD_PIDS=()
-	# iperf3 -s -1 is exec'd by nsexec; a server that never saw its
-	# client is still there.
-	ip netns pids hB1 2>/dev/null | xargs -r kill 2>/dev/null || true
-}
-
-# under_traffic NS [PID...] -- CMD...: NS's ext0 passes packets both ways,
-# the flood's UDP client and every PID (a writer, a reader) still run; then
-# CMD, which runs whatever that found and must succeed too.
-under_traffic() {
-	local ns=$1 rc=0
-	shift
-	flowing "$ns" ext0 || rc=1
-	if ! kill -0 "$FLOOD_UDP" 2>/dev/null; then
-		echo "the flood's iperf3 UDP client is not running:"
-		tail -n 5 "$_LIB_TMP/flood-udp.log"
-		rc=1
-	fi
-	while [[ $1 != -- ]]; do
-		if ! kill -0 "$1" 2>/dev/null; then
-			echo "background job $1 is no longer running"
-			rc=1
-		fi
-		shift
-	done
-	shift
-	"$@" || rc=1
-	return "$rc"
-}
-
 # stop_jobs PID...: writer and reader loops run on for 0.5 s (against
 # what has gone), then stop (the file STOP); waits for them.
 stop_jobs() {
@@ -307,20 +248,20 @@ check "live entry added again: echoes resume" \
 	wait_for -t 5 nsexec hA1 ping -c 1 -W 1 203.0.113.21
 
 diag "---- device deletion"
-flood
+traffic_start 50M 0.005
 check "ip link del of gB's ext0 while VXLAN flows into it" \
 	under_traffic gB -- in_ns gB ip link del ext0
 traffic_diag
-flood_stop
+traffic_stop
 site_b_ext0
 check "gB's ext0 re-created: traffic recovers" echo_ok
 
 check "gA holds packets for an unresolved host (203.0.113.13)" hold_packets
-flood
+traffic_start 50M 0.005
 check "ip link del of gA's ext0 with packets held and traffic" \
 	under_traffic gA "$(hold_pid)" -- in_ns gA ip link del ext0
 traffic_diag
-flood_stop
+traffic_stop
 hold_stop
 site_a_ext0
 check "gA's ext0 re-created: traffic recovers" echo_ok
@@ -332,12 +273,12 @@ writer gA "$_LIB_TMP/w4" 30 "$_LIB_TMP/w4.out" &
 w4=$!
 reader gA ext0 30 "$_LIB_TMP/r4.out" &
 r4=$!
-flood
+traffic_start 50M 0.005
 check "ip link del of gA's ext0 while a writer and a reader work on it" \
 	under_traffic gA "$w4" "$r4" -- in_ns gA ip link del ext0
 traffic_diag
 stop_jobs "$w4" "$r4"
-flood_stop
+traffic_stop
 diag "writer runs/failures: $(cat "$_LIB_TMP/w4.out") (failures expected once the device is gone)"
 site_a_ext0
 check "gA's ext0 re-created again: traffic recovers" echo_ok
@@ -352,13 +293,13 @@ in_ns gA extnet map add 203.0.113.40 dev ext1 remote "$UL_B"
 check "gA holds packets again" hold_packets
 writer gA "$_LIB_TMP/w4" 30 "$_LIB_TMP/w5.out" &
 w5=$!
-flood
+traffic_start 50M 0.005
 before=$(counter gB ext0 tx_drop_no_route)
 check "ip netns del gA (two devices on one socket, held packets, a writer, traffic)" \
 	under_traffic gA "$(hold_pid)" "$w5" -- ip netns del gA
 traffic_diag
 stop_jobs "$w5"
-flood_stop
+traffic_stop
 hold_stop
 # The namespace goes in the background; with it, gB's underlay link.
 wait_for -t 10 bash -c "! ip -n gB link show wan0"
@@ -391,13 +332,13 @@ DEVICES_BEFORE=$(extnet_devices)
 modprobe_path=$(cat /proc/sys/kernel/modprobe)
 writer gA "$_LIB_TMP/w4" 30 "$_LIB_TMP/w6.out" &
 w6=$!
-flood
+traffic_start 50M 0.005
 echo /bin/true >/proc/sys/kernel/modprobe
 check "rmmod extnet with devices in 3 namespaces, held packets, a writer, traffic" \
 	under_traffic gA "$(hold_pid)" "$w6" -- rmmod extnet
 traffic_diag
 stop_jobs "$w6"
-flood_stop
+traffic_stop
 hold_stop
 # (rmmod's success is the module's absence: delete_module() returns 0 only
 # once the module has left the module list, so /proc/modules is not read.)

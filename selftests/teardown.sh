@@ -15,54 +15,6 @@ set -euo pipefail
 
 ktap_plan 8
 
-# under_traffic NS CMD...: NS's ext0 passes packets both ways and the UDP
-# sender of traffic_start is running; then CMD, which runs whatever that
-# found and must succeed too.
-under_traffic() {
-	local ns=$1 rc=0
-	shift
-	flowing "$ns" ext0 || rc=1
-	if ! kill -0 "$IPERF_PID" 2>/dev/null; then
-		echo "the iperf3 UDP client is not running:"
-		tail -n 5 "$_LIB_TMP/iperf-c.log"
-		rc=1
-	fi
-	"$@" || rc=1
-	return "$rc"
-}
-
-# traffic_start: UDP hA1 -> hB1 (iperf3, 5 Mbit/s: more keeps the debug
-# kernel's one CPU busy and slows every step) and a fast ping hB1 -> hA2
-# (both ways through both ext0), in the background until traffic_stop.
-# Datagrams of 1400 bytes: iperf3 sizes them by the TCP MSS (1448), too
-# big for the tunnel's 50 bytes; the first ICMP "fragmentation needed" of
-# gA's ext0 would make the next send fail (EMSGSIZE) and the client quit.
-TRAFFIC_PIDS=()
-IPERF_PID=
-traffic_start() {
-	nsexec hB1 iperf3 -s -1 -B 203.0.113.21 >"$_LIB_TMP/iperf-s.log" 2>&1 &
-	TRAFFIC_PIDS+=($!)
-	# Not fatal here: under_traffic finds a client that could not
-	# connect (it is gone).
-	wait_for -t 10 bash -c "ss -N hB1 -Hltn 'sport = :5201' | grep -q LISTEN" || true
-	nsexec hA1 iperf3 -c 203.0.113.21 -u -b 5M -l 1400 -t 120 >"$_LIB_TMP/iperf-c.log" 2>&1 &
-	IPERF_PID=$!
-	TRAFFIC_PIDS+=($!)
-	nsexec hB1 ping -q -i 0.01 -w 120 203.0.113.12 >/dev/null 2>&1 &
-	TRAFFIC_PIDS+=($!)
-}
-
-traffic_stop() {
-	local pid
-	for pid in "${TRAFFIC_PIDS[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
-	for pid in "${TRAFFIC_PIDS[@]}"; do
-		wait "$pid" 2>/dev/null || true
-	done
-	TRAFFIC_PIDS=()
-}
-
 # site_b_again: site B rebuilt after `ip netns del gB`, which took the veth
 # pairs with an end in gB (gA's wan0, hB1's eth0) with it. hB1 gets its old
 # MAC back: hA2 and gA still know it.
@@ -95,8 +47,9 @@ site_b_again() {
 two_sites
 HB1_MAC=$(mac_of hB1 eth0)
 check "traffic flows before" in_ns hA1 ping -c 2 -i 0.2 -W 3 203.0.113.21
-traffic_start
-check "ip link del ext0 under traffic" under_traffic gA in_ns gA ip link del ext0
+# 5 Mbit/s: more keeps the debug kernel's one CPU busy and slows every step.
+traffic_start 5M 0.01
+check "ip link del ext0 under traffic" under_traffic gA -- in_ns gA ip link del ext0
 traffic_diag
 gw_extnet gA "$UL_A"
 in_ns gA extnet map add 203.0.113.21 dev ext0 remote "$UL_B"
@@ -105,23 +58,23 @@ check "traffic flows again after re-creating ext0" \
 down_up() {
 	in_ns gB ip link set ext0 down && sleep 0.5 && in_ns gB ip link set ext0 up
 }
-check "ip link set down/up under traffic" under_traffic gB down_up
+check "ip link set down/up under traffic" under_traffic gB -- down_up
 traffic_diag
-check "map flush under traffic" under_traffic gB in_ns gB extnet map flush dev ext0
+check "map flush under traffic" under_traffic gB -- in_ns gB extnet map flush dev ext0
 traffic_diag
 # The entries back, so that traffic flows through gB again.
 in_ns gB extnet map add 203.0.113.11 dev ext0 remote "$UL_A"
 in_ns gB extnet map add 203.0.113.12 dev ext0 remote "$UL_A"
-check "ip netns del of a gateway under traffic" under_traffic gB ip netns del gB
+check "ip netns del of a gateway under traffic" under_traffic gB -- ip netns del gB
 traffic_diag
 traffic_stop
 # The namespace goes in the background; with it, gA's underlay link.
 wait_for -t 10 bash -c "! ip -n gA link show wan0" || true
 site_b_again
-traffic_start
+traffic_start 5M 0.01
 # gA and gB keep their devices (with entries, neighbours and a socket)
 # while the module goes.
-check "rmmod extnet under traffic" under_traffic gA rmmod extnet
+check "rmmod extnet under traffic" under_traffic gA -- rmmod extnet
 traffic_diag
 check "module loads again" modprobe extnet
 traffic_stop

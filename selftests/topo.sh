@@ -239,6 +239,68 @@ flowing() {
 	return 1
 }
 
+# traffic_start RATE INTERVAL: in the background until traffic_stop (120 s
+# at most), UDP hA1 -> hB1 by iperf3 at RATE, and echoes every INTERVAL
+# seconds hA1 -> hB1 and hB1 -> hA2: both ways through both ext0 of
+# two_sites. Datagrams of 1400 bytes: iperf3 sizes them by the TCP MSS
+# (1448), too big for the tunnel's 50 bytes, and the client would quit at
+# the first EMSGSIZE after gA's ICMP "fragmentation needed".
+TRAFFIC_PIDS=()
+TRAFFIC_UDP=
+traffic_start() {
+	nsexec hA1 ping -q -i "$2" -w 120 203.0.113.21 >/dev/null 2>&1 &
+	TRAFFIC_PIDS+=($!)
+	nsexec hB1 ping -q -i "$2" -w 120 203.0.113.12 >/dev/null 2>&1 &
+	TRAFFIC_PIDS+=($!)
+	nsexec hB1 iperf3 -s -1 -B 203.0.113.21 >/dev/null 2>&1 &
+	TRAFFIC_PIDS+=($!)
+	# Not fatal here: under_traffic finds a UDP client that could not
+	# connect (it is gone).
+	wait_for -t 10 bash -c "ss -N hB1 -Hltn 'sport = :5201' | grep -q LISTEN" || true
+	nsexec hA1 iperf3 -c 203.0.113.21 -u -b "$1" -l 1400 -t 120 \
+		>"$_LIB_TMP/traffic-udp.log" 2>&1 &
+	TRAFFIC_UDP=$!
+	TRAFFIC_PIDS+=($!)
+}
+
+traffic_stop() {
+	local pid
+	for pid in "${TRAFFIC_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in "${TRAFFIC_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	TRAFFIC_PIDS=()
+	# iperf3 -s -1 is exec'd by nsexec; a server that never saw its
+	# client is still there.
+	ip netns pids hB1 2>/dev/null | xargs -r kill 2>/dev/null || true
+}
+
+# under_traffic NS [PID...] -- CMD...: NS's ext0 passes packets both ways,
+# the UDP client of traffic_start and every PID (a writer, a reader) still
+# run; then CMD, which runs whatever that found and must succeed too.
+under_traffic() {
+	local ns=$1 rc=0
+	shift
+	flowing "$ns" ext0 || rc=1
+	if ! kill -0 "$TRAFFIC_UDP" 2>/dev/null; then
+		echo "the iperf3 UDP client of traffic_start is not running:"
+		tail -n 5 "$_LIB_TMP/traffic-udp.log"
+		rc=1
+	fi
+	while [[ $1 != -- ]]; do
+		if ! kill -0 "$1" 2>/dev/null; then
+			echo "background job $1 is no longer running"
+			rc=1
+		fi
+		shift
+	done
+	shift
+	"$@" || rc=1
+	return "$rc"
+}
+
 # traffic_diag: the measurement of the last under_traffic check.
 traffic_diag() {
 	diag "$(grep -E '^(no )?traffic:' "$_LIB_TMP/check.out" || true)"

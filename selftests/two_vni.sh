@@ -58,9 +58,10 @@ run ip -n hA1 route add 198.51.100.21/32 dev eth0
 # extnet rx_* counters and hB3's IPv4 datagrams received (Ip InReceives:
 # the IPv6 chatter of br1 does not move it). Fails unless all were read.
 leak_snap() {
-	local v raw
-	v=$(ip netns exec gB cat /sys/class/net/ext1/statistics/rx_packets) || return 1
-	echo "ext1_rx_packets $v"
+	local v raw pk
+	read -r -a pk <<<"$(pkts gB ext1)"
+	((${#pk[@]} == 2)) || return 1
+	echo "ext1_rx_packets ${pk[0]}"
 	raw=$(extnet -n gB -s link show ext1) || return 1
 	# shellcheck disable=SC2016 # awk's $ signs
 	awk '$1 ~ /^rx_/ { print "ext1_" $1, $2 }' <<<"$raw"
