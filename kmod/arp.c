@@ -113,10 +113,10 @@ void extnet_arp_xmit(struct extnet_dev *priv, struct sk_buff *skb)
 	eth = eth_hdr(skb);
 
 	if (arp->sip) {
-		struct in6_addr sip;
+		union extnet_key sip;
 
-		ipv6_addr_set_v4mapped(arp->sip, &sip);
-		if (!extnet_sender_ok(priv, &sip, arp->sha))
+		ipv6_addr_set_v4mapped(arp->sip, &sip.addr);
+		if (!extnet_sender_ok(priv, &sip.addr, arp->sha))
 			goto drop_counted;
 	}
 

@@ -152,9 +152,10 @@ static void learn_slow(struct extnet_dev *priv, const struct in6_addr *key,
 
 again:
 	spin_lock_bh(&nt->lock);
-	/* Mapped meanwhile? A mapping insert is followed by a forget under
-	 * this lock: either that forget comes after us and removes what we
-	 * learn, or we see the entry here (extnet_neigh_refresh()).
+	/* Mapped meanwhile? A mapping insert is followed by a forget: either
+	 * that forget comes after us and removes what we learn, or we see the
+	 * entry here (extnet_neigh_refresh()). A new entry is checked again
+	 * once inserted, as the forget looks for it without this lock.
 	 */
 	if (extnet_table_lookup(&priv->table, key))
 		goto out_unlock;
@@ -192,6 +193,17 @@ again:
 	} else if (rhashtable_insert_fast(&nt->ht, &n->node, neigh_params)) {
 		kfree(n);
 		goto out_full;
+	} else {
+		/* Pairs with the barrier in extnet_neigh_forget(), between
+		 * the mapping insert and its lookup without our lock: either
+		 * that lookup finds @n, or this one finds the mapping.
+		 */
+		smp_mb();
+		if (extnet_table_lookup(&priv->table, key)) {
+			rhashtable_remove_fast(&nt->ht, &n->node, neigh_params);
+			call_rcu(&n->rcu, neigh_free_rcu);
+			goto out_unlock;
+		}
 	}
 	kick_work(nt);
 	spin_unlock_bh(&nt->lock);
@@ -235,10 +247,10 @@ static void neigh_probe(struct extnet_dev *priv, const struct in6_addr *key)
  */
 void extnet_neigh_learn4(struct extnet_dev *priv, __be32 addr, const u8 *mac)
 {
-	struct in6_addr key;
+	union extnet_key key;
 
-	ipv6_addr_set_v4mapped(addr, &key);
-	extnet_neigh_learn(priv, &key, mac);
+	ipv6_addr_set_v4mapped(addr, &key.addr);
+	extnet_neigh_learn(priv, &key.addr, mac);
 }
 
 /**
@@ -342,10 +354,10 @@ static struct extnet_neigh *neigh_resolve(struct extnet_dev *priv,
 int extnet_neigh_output4(struct extnet_dev *priv, struct sk_buff *skb,
 			 __be32 daddr)
 {
-	struct in6_addr key;
+	union extnet_key key;
 
-	ipv6_addr_set_v4mapped(daddr, &key);
-	return extnet_neigh_output(priv, skb, &key);
+	ipv6_addr_set_v4mapped(daddr, &key.addr);
+	return extnet_neigh_output(priv, skb, &key.addr);
 }
 
 /**
@@ -437,24 +449,18 @@ drop:
  */
 void extnet_neigh_forget4(struct extnet_dev *priv, __be32 addr)
 {
-	struct in6_addr key;
+	union extnet_key key;
 
-	ipv6_addr_set_v4mapped(addr, &key);
-	extnet_neigh_forget(priv, &key);
+	ipv6_addr_set_v4mapped(addr, &key.addr);
+	extnet_neigh_forget(priv, &key.addr);
 }
 
-/**
- * extnet_neigh_forget() - forget a learned neighbour
- * @priv: the device
- * @key: the address; IPv4 as IPv4-mapped IPv6
- *
- * Used when the address becomes mapped as remote: it no longer lives here.
- * Packets held for it are dropped and counted as EXTNET_STATS_A_RX_DROP_LOOP:
- * they would go back into the tunnel.
- *
- * Context: process context.
+/* extnet_neigh_forget() of an address the table holds. Out of line: its
+ * queue head on the stack would cost the caller's frame a realignment (see
+ * union extnet_key), for the common case of an address never learned.
  */
-void extnet_neigh_forget(struct extnet_dev *priv, const struct in6_addr *key)
+static noinline void forget_locked(struct extnet_dev *priv,
+				   const struct in6_addr *key)
 {
 	struct extnet_neigh_table *nt = &priv->neighs;
 	struct sk_buff_head held;
@@ -467,6 +473,36 @@ void extnet_neigh_forget(struct extnet_dev *priv, const struct in6_addr *key)
 		neigh_unlink(nt, n, &held);
 	spin_unlock_bh(&nt->lock);
 	drop_held(priv, &held, EXTNET_STATS_A_RX_DROP_LOOP);
+}
+
+/**
+ * extnet_neigh_forget() - forget a learned neighbour
+ * @priv: the device
+ * @key: the address; IPv4 as IPv4-mapped IPv6
+ *
+ * Used when the address becomes mapped as remote, once its mapping entry
+ * is in the table: it no longer lives here. Packets held for it are
+ * dropped and counted as EXTNET_STATS_A_RX_DROP_LOOP: they would go back
+ * into the tunnel.
+ *
+ * Most mapped addresses never were local hosts, and a load of many entries
+ * calls this once per entry: the table is looked up without its lock
+ * first, so that such an address costs a lookup, not a lock, a lookup and
+ * an unlock that re-enables bottom halves. A host learned at the same
+ * moment is not missed: the barrier here orders the mapping insert before
+ * that lookup, and pairs with the one learn_slow() makes between inserting
+ * a new neighbour and looking for its mapping. Either the lookup here finds
+ * the neighbour, or learn_slow() finds the mapping and takes its entry
+ * back.
+ *
+ * Context: process context.
+ */
+void extnet_neigh_forget(struct extnet_dev *priv, const struct in6_addr *key)
+{
+	/* The mapping insert before the lookup; pairs with learn_slow(). */
+	smp_mb();
+	if (rhashtable_lookup_fast(&priv->neighs.ht, key, neigh_params))
+		forget_locked(priv, key);
 }
 
 static void neigh_work(struct work_struct *work)

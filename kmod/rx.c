@@ -212,7 +212,7 @@ static enum extnet_stats_attr rx_check4(struct extnet_dev *priv,
 int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 {
 	struct extnet_sock *es = rcu_dereference_sk_user_data(sk);
-	struct in6_addr outer_saddr, daddr;
+	union extnet_key outer_saddr, daddr;
 	enum extnet_stats_attr why;
 	struct extnet_vtep *vtep;
 	struct extnet_entry *src;
@@ -244,10 +244,10 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_MALFORMED);
 
 	if (sk->sk_family == AF_INET6) {
-		outer_saddr = ipv6_hdr(skb)->saddr;
+		outer_saddr.addr = ipv6_hdr(skb)->saddr;
 		outer_tos = ipv6_get_dsfield(ipv6_hdr(skb));
 	} else {
-		ipv6_addr_set_v4mapped(ip_hdr(skb)->saddr, &outer_saddr);
+		ipv6_addr_set_v4mapped(ip_hdr(skb)->saddr, &outer_saddr.addr);
 		outer_tos = ip_hdr(skb)->tos;
 	}
 	if (__iptunnel_pull_header(skb, VXLAN_HLEN, htons(ETH_P_TEB), false,
@@ -265,11 +265,13 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	skb_reset_mac_header(skb);
 	switch (eth_hdr(skb)->h_proto) {
 	case htons(ETH_P_IP):
-		why = rx_check4(priv, skb, &outer_saddr, &src, &vtep, &daddr);
+		why = rx_check4(priv, skb, &outer_saddr.addr, &src,
+				&vtep, &daddr.addr);
 		skb->protocol = htons(ETH_P_IP);
 		break;
 	case htons(ETH_P_IPV6):
-		why = rx_check6(priv, skb, &outer_saddr, &src, &vtep, &daddr);
+		why = rx_check6(priv, skb, &outer_saddr.addr, &src,
+				&vtep, &daddr.addr);
 		skb->protocol = htons(ETH_P_IPV6);
 		break;
 	default:
@@ -306,11 +308,11 @@ int extnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	skb->dev = priv->dev;
 	if (extnet_routed(priv)) {
 		/* To the host's own stack, which routes it (no probing). */
-		if (extnet_table_lookup(&priv->table, &daddr))
+		if (extnet_table_lookup(&priv->table, &daddr.addr))
 			return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_LOOP);
 		extnet_rx_receive(priv, skb, priv->dev->dev_addr);
 	} else {
-		ret = extnet_neigh_output(priv, skb, &daddr);
+		ret = extnet_neigh_output(priv, skb, &daddr.addr);
 		/* Not a known host here, and mapped remote: a loop. */
 		if (ret == -ELOOP)
 			return rx_drop(priv, skb, EXTNET_STATS_A_RX_DROP_LOOP);

@@ -371,7 +371,7 @@ static int send6(struct extnet_dev *priv, const struct extnet_entry *entry,
 {
 	struct extnet_sock *es = rcu_dereference(priv->sock);
 	struct net_device *dev = priv->dev;
-	struct in6_addr saddr, local6;
+	union extnet_key saddr, local6;
 	struct dst_entry *dst;
 	struct vxlanhdr *vxh;
 	__be16 sport, dport;
@@ -387,17 +387,17 @@ static int send6(struct extnet_dev *priv, const struct extnet_entry *entry,
 		goto err_free;
 	}
 	dport = es->port;
-	local6 = priv->cfg.local6;
-	saddr = local6;
+	local6.addr = priv->cfg.local6;
+	saddr.addr = local6.addr;
 	sport = udp_flow_src_port(dev_net(dev), skb, 0, 0, true);
-	dst = route6(dev, es->sock6->sk, vtep, skb, &saddr, sport, dport);
+	dst = route6(dev, es->sock6->sk, vtep, skb, &saddr.addr, sport, dport);
 	if (IS_ERR(dst)) {
 		ret = PTR_ERR(dst);
 		goto err_free;
 	}
 	/* As for IPv4: a configured local address wins over the cache's. */
-	if (!ipv6_addr_any(&local6))
-		saddr = local6;
+	if (!ipv6_addr_any(&local6.addr))
+		saddr.addr = local6.addr;
 	if (extnet_pmtu_check(priv, skb, dst, EXTNET_OVERHEAD6)) {
 		dst_release(dst);
 		return -EMSGSIZE;
@@ -429,9 +429,9 @@ static int send6(struct extnet_dev *priv, const struct extnet_entry *entry,
 	extnet_vxlan_build(vxh, READ_ONCE(priv->cfg.vni));
 	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
 
-	udp_tunnel6_xmit_skb(dst, es->sock6->sk, skb, dev, &saddr, &vtep->addr6,
-			     tos, READ_ONCE(priv->cfg.ttl), 0, sport, dport,
-			     false);
+	udp_tunnel6_xmit_skb(dst, es->sock6->sk, skb, dev, &saddr.addr,
+			     &vtep->addr6, tos, READ_ONCE(priv->cfg.ttl), 0,
+			     sport, dport, false);
 	return 0;
 
 err_route:

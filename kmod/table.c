@@ -218,13 +218,13 @@ struct extnet_entry *extnet_table_lookup(struct extnet_table *table,
 struct extnet_entry *extnet_table_lookup4(struct extnet_table *table,
 					  __be32 addr)
 {
-	struct in6_addr key;
+	union extnet_key key;
 
 	/* Its own copy of the lookup, not a call to extnet_table_lookup():
 	 * the transmit and receive paths each make one per packet.
 	 */
-	ipv6_addr_set_v4mapped(addr, &key);
-	return rhashtable_lookup(&ht_rcu(table)->ht, &key, entry_params);
+	ipv6_addr_set_v4mapped(addr, &key.addr);
+	return rhashtable_lookup(&ht_rcu(table)->ht, &key.addr, entry_params);
 }
 
 static struct extnet_entry *entry_alloc(const struct in6_addr *addr,

@@ -102,7 +102,7 @@ static void xmit_ip4(struct extnet_dev *priv, struct sk_buff *skb)
 	const struct ethhdr *eth = eth_hdr(skb);
 	struct extnet_entry *entry;
 	const struct iphdr *iph;
-	struct in6_addr saddr;
+	union extnet_key saddr;
 
 	if (is_multicast_ether_addr(eth->h_dest)) {
 		extnet_count(priv, EXTNET_STATS_A_TX_DROP_MULTICAST);
@@ -115,8 +115,8 @@ static void xmit_ip4(struct extnet_dev *priv, struct sk_buff *skb)
 	}
 	eth = eth_hdr(skb);
 
-	ipv6_addr_set_v4mapped(iph->saddr, &saddr);
-	if (!extnet_sender_ok(priv, &saddr, eth->h_source))
+	ipv6_addr_set_v4mapped(iph->saddr, &saddr.addr);
+	if (!extnet_sender_ok(priv, &saddr.addr, eth->h_source))
 		goto drop;
 
 	entry = extnet_table_lookup4(&priv->table, iph->daddr);

@@ -1,0 +1,60 @@
+#!/bin/bash
+# ARP request -> reply latency of X (extnet) against V (kernel vxlan) over
+# fresh set-ups: the V and X set-ups of bench_guest.sh, built anew
+# BENCH_ARP_SETUPS times (default 10) in one boot, each measured in
+# BENCH_ARP_ROUNDS rounds (default 2) of V X X V with arplat (300
+# requests each, median), then torn down.
+#
+# Meant for instruction time, where one set-up gives the same figure to
+# the nanosecond round after round:
+#   QEMU_ICOUNT=0 bash selftests/qemu/run.sh -t 2400 selftests/bench_arp.sh
+# Each new set-up draws new hash seeds for the bridges' FDBs, the hosts'
+# neighbour tables and extnet's tables, and with them new chains: X - V
+# moved from -63 to +107 instructions from set-up to set-up in one boot
+# (Documentation/benchmarks-history.md, "ARP over fresh set-ups"), more
+# than the difference between the two. The median over set-ups is the
+# figure; make bench measures one set-up per boot. About 1.5 minutes of
+# wall time per set-up under -icount. Not part of make check.
+#
+# Prints KTAP: one check per set-up that both latencies were measured,
+# "# arp SETUP ROUND V_US X_US X-V_NS" lines, and "# arp median X-V_NS
+# over N set-ups".
+# shellcheck disable=SC2317 # bench_guest.sh returns early when sourced so
+# (BENCH_DEFS_ONLY), which shellcheck takes for the end of this script.
+set -euo pipefail
+# shellcheck disable=SC2034 # read by bench_guest.sh
+BENCH_DEFS_ONLY=1
+# shellcheck source-path=SCRIPTDIR source=bench_guest.sh
+. "$(dirname "$0")/bench_guest.sh"
+
+NSETUPS=${BENCH_ARP_SETUPS:-10}
+ROUNDS_PER=${BENCH_ARP_ROUNDS:-2}
+ARPN=300
+
+ktap_plan "$NSETUPS"
+grep -q '^extnet ' /proc/modules || modprobe extnet
+modprobe vxlan
+gaps=()
+for k in $(seq 1 "$NSETUPS"); do
+	setup_v >/dev/null
+	setup_x >/dev/null
+	in_ns v_hA ping -c 2 -i 0.2 -W 3 203.0.113.21 >/dev/null
+	in_ns x_hA ping -c 2 -i 0.2 -W 3 203.0.113.21 >/dev/null
+	v=() x=()
+	for r in $(seq 1 "$ROUNDS_PER"); do
+		v+=("$(arp v)") x+=("$(arp x)" "$(arp x)") v+=("$(arp v)")
+	done
+	vm=$(median "${v[@]}") xm=$(median "${x[@]}")
+	gap=$(awk -v a="$xm" -v b="$vm" 'BEGIN { if (a != "" && b != "") printf "%.0f", (a - b) * 1000 }')
+	diag "arp $k V ${v[*]} X ${x[*]}"
+	diag "arp $k median V $vm X $xm X-V ${gap:-?} ns"
+	check "set-up $k: ARP latency of V and X measured" is_num "$gap"
+	[[ -z $gap ]] || gaps+=("$gap")
+	for n in v_hA v_gA v_gB v_hB x_hA x_gA x_gB x_hB; do
+		ip netns del "$n"
+	done
+	_LIB_NS=()
+	sleep 1
+done
+diag "arp median $(median "${gaps[@]}") ns over ${#gaps[@]} set-ups: ${gaps[*]}"
+ktap_finish
