@@ -154,13 +154,19 @@ again:
 	spin_lock_bh(&nt->lock);
 	/* Mapped meanwhile? A mapping insert is followed by a forget: either
 	 * that forget comes after us and removes what we learn, or we see the
-	 * entry here (extnet_neigh_refresh()). A new entry is checked again
-	 * once inserted, as the forget looks for it without this lock.
+	 * entry here (extnet_neigh_refresh()). The forget looks for the
+	 * neighbour without this lock, so an entry that may be new to it (one
+	 * we insert, one neigh_resolve() inserted) is checked again after a
+	 * barrier that pairs with the forget's.
 	 */
 	if (extnet_table_lookup(&priv->table, key))
 		goto out_unlock;
 	old = rhashtable_lookup_fast(&nt->ht, key, neigh_params);
 	if (old && READ_ONCE(old->state) == EXTNET_NEIGH_INCOMPLETE) {
+		/* Seen @old, now the mapping, as the forget does the reverse. */
+		smp_mb();
+		if (extnet_table_lookup(&priv->table, key))
+			goto out_unlock;
 		/* Send what it held without holding the table's lock. If the
 		 * work gave up on it meanwhile, start over.
 		 */
@@ -201,6 +207,8 @@ again:
 		smp_mb();
 		if (extnet_table_lookup(&priv->table, key)) {
 			rhashtable_remove_fast(&nt->ht, &n->node, neigh_params);
+			/* As neigh_kill(): a reader holding it sees it gone. */
+			WRITE_ONCE(n->state, EXTNET_NEIGH_DEAD);
 			call_rcu(&n->rcu, neigh_free_rcu);
 			goto out_unlock;
 		}
@@ -490,10 +498,11 @@ static noinline void forget_locked(struct extnet_dev *priv,
  * first, so that such an address costs a lookup, not a lock, a lookup and
  * an unlock that re-enables bottom halves. A host learned at the same
  * moment is not missed: the barrier here orders the mapping insert before
- * that lookup, and pairs with the one learn_slow() makes between inserting
- * a new neighbour and looking for its mapping. Either the lookup here finds
- * the neighbour, or learn_slow() finds the mapping and takes its entry
- * back.
+ * that lookup, and pairs with the one learn_slow() makes between finding
+ * or inserting an entry the lookup here may have missed (a new neighbour,
+ * an INCOMPLETE one it is about to complete) and looking for its mapping.
+ * Either the lookup here finds the neighbour, or learn_slow() finds the
+ * mapping and leaves the address alone (taking back what it inserted).
  *
  * Context: process context.
  */
