@@ -8,8 +8,8 @@
 #     EXTNET_DEBUG_SHARDS guests (-smp 1 each) balanced by DEBUG_COST; the
 #     first one also runs the KUnit suites of extnet_kunit.ko;
 #   - the stock kernel under QEMU -icount (guest time counts instructions,
-#     one vCPU): bench_smoke.sh's forwarding rounds, as make bench's second
-#     boot runs them.
+#     one vCPU): bench_smoke.sh's forwarding rounds and two set-ups of
+#     bench_arp.sh, as make bench's second boot runs them.
 # All guests run in parallel (the stock one starts while the debug kernel
 # is still being built, on a cold cache). Each guest's output is shown once it
 # is done, in a fixed order. Ends with the combined "N passed, N failed,
@@ -164,10 +164,11 @@ EXTNET_TEST_TIMEOUTS=$tmos start stock \
 	bash "$here/qemu/run.sh" -o "$out/stock" -t "$stimeout" "${tests[@]}"
 
 # make bench's second boot, in instruction time (QEMU -icount, one vCPU):
-# the benchmark's smoke rounds there, so that this mode cannot rot either.
-echo "# ==== guest: stock Debian kernel under QEMU -icount, bench_smoke.sh's rounds (in the background)"
-EXTNET_CMDLINE="${EXTNET_CMDLINE-} bench.part=rounds" QEMU_ICOUNT=0 start icount \
-	bash "$here/qemu/run.sh" -o "$out/icount" -t 900 "$here/bench_smoke.sh"
+# the benchmark's smoke rounds there, and ARP over two fresh set-ups, so
+# that this mode cannot rot either.
+echo "# ==== guest: stock Debian kernel under QEMU -icount, bench_smoke.sh's rounds, bench_arp.sh (in the background)"
+EXTNET_CMDLINE="${EXTNET_CMDLINE-} bench.part=rounds bench.arpsetups=2" QEMU_ICOUNT=0 start icount \
+	bash "$here/qemu/run.sh" -o "$out/icount" -t 900 "$here/bench_smoke.sh" "$here/bench_arp.sh"
 
 debug_jobs=()
 if [[ $debug == 1 ]]; then
