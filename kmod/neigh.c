@@ -152,21 +152,20 @@ static void learn_slow(struct extnet_dev *priv, const struct in6_addr *key,
 
 again:
 	spin_lock_bh(&nt->lock);
-	/* Mapped meanwhile? A mapping insert is followed by a forget: either
-	 * that forget comes after us and removes what we learn, or we see the
-	 * entry here (extnet_neigh_refresh()). The forget looks for the
-	 * neighbour without this lock, so an entry that may be new to it (one
-	 * we insert, one neigh_resolve() inserted) is checked again after a
-	 * barrier that pairs with the forget's.
+	/* Mapped meanwhile? A mapping insert is followed by a forget, which
+	 * looks for the neighbour without this lock: the forget writes the
+	 * mapping, then reads the neighbours; we read the neighbours (@old,
+	 * which neigh_resolve() may just have inserted), then the mapping,
+	 * each side with a full barrier between. Either the forget finds
+	 * @old, or we see the mapping here (extnet_neigh_refresh()). A new
+	 * entry we insert below is checked again in the same way.
 	 */
+	old = rhashtable_lookup_fast(&nt->ht, key, neigh_params);
+	/* @old read before the mapping; pairs with extnet_neigh_forget(). */
+	smp_mb();
 	if (extnet_table_lookup(&priv->table, key))
 		goto out_unlock;
-	old = rhashtable_lookup_fast(&nt->ht, key, neigh_params);
 	if (old && READ_ONCE(old->state) == EXTNET_NEIGH_INCOMPLETE) {
-		/* Seen @old, now the mapping, as the forget does the reverse. */
-		smp_mb();
-		if (extnet_table_lookup(&priv->table, key))
-			goto out_unlock;
 		/* Send what it held without holding the table's lock. If the
 		 * work gave up on it meanwhile, start over.
 		 */
@@ -498,9 +497,9 @@ static noinline void forget_locked(struct extnet_dev *priv,
  * first, so that such an address costs a lookup, not a lock, a lookup and
  * an unlock that re-enables bottom halves. A host learned at the same
  * moment is not missed: the barrier here orders the mapping insert before
- * that lookup, and pairs with the one learn_slow() makes between finding
- * or inserting an entry the lookup here may have missed (a new neighbour,
- * an INCOMPLETE one it is about to complete) and looking for its mapping.
+ * that lookup, and pairs with the ones learn_slow() makes between finding
+ * or inserting an entry the lookup here may have missed (an INCOMPLETE one
+ * it is about to complete, a new neighbour) and looking for its mapping.
  * Either the lookup here finds the neighbour, or learn_slow() finds the
  * mapping and leaves the address alone (taking back what it inserted).
  *

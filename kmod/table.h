@@ -215,10 +215,11 @@ static inline u32 extnet_addr_hash(const void *data, u32 len, u32 seed)
  * GCC for x86-64 gives a local variable 16-byte alignment when its first
  * member has a 16-byte machine mode, which struct in6_addr's u6_addr8[16]
  * has. The kernel's stack is only 8-byte aligned, so every function holding
- * a struct in6_addr local realigns its frame on entry and exit, about seven
- * instructions and a callee-saved register. The per-packet paths (an ARP
- * exchange takes three such functions) and the per-entry insert path hold
- * their keys in this union instead: the same bytes, 8-byte aligned.
+ * a struct in6_addr local realigns its frame on entry and exit: nine more
+ * instructions and a callee-saved register in extnet_arp_xmit(). The
+ * per-packet paths (an ARP exchange took three such functions) and the
+ * per-entry insert path hold their keys in this union instead: the same
+ * bytes, 8-byte aligned.
  */
 union extnet_key {
 	u64 align;

@@ -65,7 +65,8 @@ for k in $(seq 1 "$NSETUPS"); do
 	fi
 	check "set-up $k: built, ARP latency of V and X measured" is_num "$gap"
 	[[ -z $gap ]] || gaps+=("$gap")
-	for n in v_hA v_gA v_gB v_hB x_hA x_gA x_gB x_hB; do
+	# The set-up's namespaces, as lib.sh's exit cleanup would.
+	for n in "${_LIB_NS[@]}"; do
 		ip netns del "$n" 2>/dev/null || true
 	done
 	_LIB_NS=()
